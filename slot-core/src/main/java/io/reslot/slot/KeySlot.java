@@ -1,0 +1,158 @@
+package io.reslot.slot;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+
+import static io.reslot.slot.internal.Preconditions.requireArgument;
+
+/**
+ * The Redis Cluster hash slot of a key: {@code CRC16(hashed part) mod 16384}, where the hashed part is the key's
+ * {@linkplain HashTag hash tag} when it has one and the whole key otherwise. Agrees with the server's
+ * {@code CLUSTER KEYSLOT} on every key, binary ones included.
+ *
+ * <pre>{@code
+ * int slot = KeySlot.of("user:{42}:cart");             // 8000, the slot of "42"
+ * int same = KeySlot.of("user:{42}:cart".getBytes(UTF_8));
+ * int[] slots = KeySlot.fill(keys, new int[keys.length]);
+ * }</pre>
+ *
+ * <p>Strings are hashed as their UTF-8 bytes, the bytes Lettuce's {@code StringCodec.UTF8} (and
+ * {@code String.getBytes(UTF_8)}) send, computed without encoding into a new array; a lone surrogate counts as
+ * {@code '?'}. The single-key methods allocate nothing and never change their argument. All methods are static and
+ * thread-safe.
+ */
+public final class KeySlot {
+
+    /** The number of hash slots in a Redis Cluster. */
+    public static final int SLOT_COUNT = 16384;
+
+    /** The highest slot number, {@code SLOT_COUNT - 1}. */
+    public static final int MAX_SLOT = SLOT_COUNT - 1;
+
+    private static final int MASK = SLOT_COUNT - 1;
+
+    private KeySlot() {
+    }
+
+    /**
+     * Returns the slot of {@code key}.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    public static int of(byte[] key) {
+        return slot(key, 0, key.length);
+    }
+
+    /**
+     * Returns the slot of the key stored in {@code key[off, off + len)}.
+     *
+     * @throws NullPointerException if {@code key} is null
+     * @throws IndexOutOfBoundsException if the range is not inside {@code key}
+     */
+    public static int of(byte[] key, int off, int len) {
+        Objects.checkFromIndexSize(off, len, key.length);
+        return slot(key, off, off + len);
+    }
+
+    /**
+     * Returns the slot of the key held in the buffer's remaining bytes (position to limit). Heap (also sliced, with
+     * an array offset), direct and read-only buffers are accepted; the buffer's position, limit, mark and order are
+     * left unchanged.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    public static int of(ByteBuffer key) {
+        int from = key.position();
+        int to = key.limit();
+        if (key.hasArray()) {
+            int base = key.arrayOffset();
+            return slot(key.array(), base + from, base + to);
+        }
+        long tag = HashTag.span(key, from, to);
+        return tag == HashTag.NONE
+                ? Crc16.update(0, key, from, to) & MASK
+                : Crc16.update(0, key, HashTag.start(tag), HashTag.end(tag)) & MASK;
+    }
+
+    /**
+     * Returns the slot of the UTF-8 encoding of {@code key}.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    public static int of(CharSequence key) {
+        long tag = HashTag.span(key);
+        return tag == HashTag.NONE
+                ? Crc16.updateUtf8(0, key, 0, key.length()) & MASK
+                : Crc16.updateUtf8(0, key, HashTag.start(tag), HashTag.end(tag)) & MASK;
+    }
+
+    /**
+     * Writes the slot of {@code keys[i]} to {@code slots[i]} for every {@code i} and returns {@code slots}.
+     *
+     * @throws NullPointerException if {@code keys}, {@code slots} or a key is null
+     * @throws IllegalArgumentException if {@code slots} is shorter than {@code keys}
+     */
+    public static int[] fill(byte[][] keys, int[] slots) {
+        requireRoom(keys.length, slots);
+        for (int i = 0; i < keys.length; i++) {
+            byte[] key = keys[i];
+            slots[i] = slot(key, 0, key.length);
+        }
+        return slots;
+    }
+
+    /**
+     * Writes the slot of {@code keys[i]} to {@code slots[i]} for every {@code i} and returns {@code slots}.
+     *
+     * @throws NullPointerException if {@code keys}, {@code slots} or a key is null
+     * @throws IllegalArgumentException if {@code slots} is shorter than {@code keys}
+     */
+    public static int[] fill(CharSequence[] keys, int[] slots) {
+        requireRoom(keys.length, slots);
+        for (int i = 0; i < keys.length; i++) {
+            slots[i] = of(keys[i]);
+        }
+        return slots;
+    }
+
+    /**
+     * Writes the slot of {@code keys.get(i)} to {@code slots[i]} for every {@code i} and returns {@code slots}. Each
+     * key may be a {@code byte[]}, a {@link ByteBuffer} or a {@link CharSequence}; they may be mixed.
+     *
+     * @throws NullPointerException if {@code keys}, {@code slots} or a key is null
+     * @throws IllegalArgumentException if {@code slots} is shorter than {@code keys}, or a key is of another type
+     */
+    public static int[] fill(List<?> keys, int[] slots) {
+        int n = keys.size();
+        requireRoom(n, slots);
+        for (int i = 0; i < n; i++) {
+            Object key = keys.get(i);
+            if (key instanceof byte[]) {
+                byte[] bytes = (byte[]) key;
+                slots[i] = slot(bytes, 0, bytes.length);
+            } else if (key instanceof CharSequence) {
+                slots[i] = of((CharSequence) key);
+            } else if (key instanceof ByteBuffer) {
+                slots[i] = of((ByteBuffer) key);
+            } else {
+                Objects.requireNonNull(key, "key at index " + i + " is null");
+                throw new IllegalArgumentException("key at index " + i + " is a " + key.getClass().getName()
+                        + "; expected byte[], ByteBuffer or CharSequence");
+            }
+        }
+        return slots;
+    }
+
+    private static void requireRoom(int keys, int[] slots) {
+        requireArgument(slots.length >= keys, "slots has room for %d keys, not %d", slots.length, keys);
+    }
+
+    /** The slot of {@code key[from, to)}; bounds already checked. */
+    private static int slot(byte[] key, int from, int to) {
+        long tag = HashTag.span(key, from, to);
+        return tag == HashTag.NONE
+                ? Crc16.update(0, key, from, to) & MASK
+                : Crc16.update(0, key, HashTag.start(tag), HashTag.end(tag)) & MASK;
+    }
+}
