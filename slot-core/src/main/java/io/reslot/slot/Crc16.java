@@ -32,6 +32,10 @@ public final class Crc16 {
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG_BE_BUFFER =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE_ARRAY =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE_BUFFER =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private Crc16() {
     }
@@ -82,10 +86,16 @@ public final class Crc16 {
         for (; i <= to - 8; i += 8) {
             crc = step8(crc, (long) LONG_BE_ARRAY.get(data, i));
         }
-        for (; i < to; i++) {
-            crc = step1(crc, data[i]);
+        // The tail in at most three steps (4, 2, 1 bytes) rather than up to seven dependent single-byte steps.
+        if (to - i >= 4) {
+            crc = step4(crc, (int) INT_BE_ARRAY.get(data, i));
+            i += 4;
         }
-        return crc;
+        if (to - i >= 2) {
+            crc = step2(crc, (data[i] & 0xFF) << 8 | data[i + 1] & 0xFF);
+            i += 2;
+        }
+        return i < to ? step1(crc, data[i]) : crc;
     }
 
     /** Continues {@code crc} over the bytes at absolute indexes {@code [from, to)} of {@code data}. */
@@ -98,10 +108,15 @@ public final class Crc16 {
         for (; i <= to - 8; i += 8) {
             crc = step8(crc, (long) LONG_BE_BUFFER.get(data, i));
         }
-        for (; i < to; i++) {
-            crc = step1(crc, data.get(i));
+        if (to - i >= 4) {
+            crc = step4(crc, (int) INT_BE_BUFFER.get(data, i));
+            i += 4;
         }
-        return crc;
+        if (to - i >= 2) {
+            crc = step2(crc, (data.get(i) & 0xFF) << 8 | data.get(i + 1) & 0xFF);
+            i += 2;
+        }
+        return i < to ? step1(crc, data.get(i)) : crc;
     }
 
     /**
@@ -134,6 +149,17 @@ public final class Crc16 {
                     i += charsConsumed(text, i, to);
                 }
                 continue;
+            }
+            if (i <= to - 4) {
+                char c0 = text.charAt(i);
+                char c1 = text.charAt(i + 1);
+                char c2 = text.charAt(i + 2);
+                char c3 = text.charAt(i + 3);
+                if ((c0 | c1 | c2 | c3) < 0x80) {
+                    crc = step4(crc, c0 << 24 | c1 << 16 | c2 << 8 | c3);
+                    i += 4;
+                    continue;
+                }
             }
             crc = stepChar(crc, text, i, to);
             i += charsConsumed(text, i, to);
@@ -171,6 +197,19 @@ public final class Crc16 {
 
     private static int step1(int crc, int b) {
         return (crc << 8 & 0xFFFF) ^ TABLE[(crc >>> 8 ^ b) & 0xFF];
+    }
+
+    /** Two bytes at once: {@code v} holds them big-endian in its low 16 bits. */
+    private static int step2(int crc, int v) {
+        int top = v ^ crc;
+        return TABLE[1 << 8 | top >>> 8] ^ TABLE[top & 0xFF];
+    }
+
+    /** Four bytes at once: {@code v} holds them big-endian. */
+    private static int step4(int crc, int v) {
+        int top = v >>> 16 ^ crc;
+        int[] t = TABLE;
+        return t[3 << 8 | top >>> 8] ^ t[2 << 8 | top & 0xFF] ^ t[1 << 8 | v >>> 8 & 0xFF] ^ t[v & 0xFF];
     }
 
     /** Eight bytes at once: {@code v} holds them big-endian, the first byte in the top bits. */
