@@ -1,0 +1,20 @@
+package io.reslot.cli;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The registry of commands, in the order {@code reslot --help} lists them. */
+final class Commands {
+
+    /** Every command; a new command is one class and one line here. */
+    static final List<Command> ALL = List.of(
+            new SlotCommand());
+
+    private Commands() {
+    }
+
+    /** Returns the command called {@code name}, if there is one. */
+    static Optional<Command> named(String name) {
+        return ALL.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+}

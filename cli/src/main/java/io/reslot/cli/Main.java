@@ -1,0 +1,154 @@
+package io.reslot.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The {@code reslot} command: {@code reslot [global options] <command> [command options]}, as specified in
+ * {@code CLI.md}.
+ *
+ * <p>Exit codes: 0 done, 1 failed (an unexpected error, reported as one line on stderr; {@code -v} adds the stack
+ * trace), 2 bad input (unknown command or option, malformed argument or input line). Results go to stdout, every
+ * diagnostic to stderr, each starting with {@code reslot: }.
+ */
+public final class Main {
+
+    private static final int OUTPUT_BUFFER = 1 << 16;
+
+    private Main() {
+    }
+
+    /**
+     * Runs {@code reslot} on the process's standard streams and exits the JVM with the command's exit code.
+     *
+     * @param args the command line after {@code reslot}
+     */
+    public static void main(String[] args) {
+        // Not System.out: that PrintStream flushes on every write and hides write errors.
+        int code = run(args, System.in, new FileOutputStream(FileDescriptor.out), System.err);
+        System.exit(code);
+    }
+
+    /**
+     * Runs {@code reslot} with {@code args} on the given streams and returns the exit code. Never exits the JVM;
+     * flushes {@code out} and {@code err} but closes neither.
+     */
+    static int run(String[] args, InputStream in, OutputStream out, OutputStream err) {
+        BufferedOutputStream buffered = new BufferedOutputStream(out, OUTPUT_BUFFER);
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Io io = new Io(in, buffered, errors);
+        boolean verbose = verbose(args);
+        int code;
+        try {
+            code = dispatch(args, io);
+            buffered.flush();
+        } catch (UsageException e) {
+            code = fail(io, ExitCode.BAD_INPUT, e.getMessage(), null);
+        } catch (IOException | RuntimeException e) {
+            code = fail(io, ExitCode.FAILED, describe(e), verbose ? e : null);
+        }
+        errors.flush();
+        return code;
+    }
+
+    /** Whether {@code -v} comes before any {@code --}; known before parsing, which may itself fail. */
+    private static boolean verbose(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("-" + GlobalOptions.VERBOSE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int dispatch(String[] args, Io io) throws IOException {
+        CommandLine global = parse(GlobalOptions.create(), args, true, "reslot --help");
+        List<String> rest = global.getArgList();
+        if (!rest.isEmpty() && rest.get(0).equals("--")) {
+            rest = rest.subList(1, rest.size());
+        } else if (!rest.isEmpty() && rest.get(0).startsWith("-") && rest.get(0).length() > 1) {
+            // Parsing stopped at an option it does not know, not at the command name.
+            throw new UsageException("unrecognized option '" + rest.get(0) + "'; see 'reslot --help'");
+        }
+        if (global.hasOption(GlobalOptions.VERSION)) {
+            return printVersion(io);
+        }
+        if (rest.isEmpty()) {
+            if (global.hasOption(GlobalOptions.HELP)) {
+                io.print(Help.tool(Commands.ALL));
+                return ExitCode.OK;
+            }
+            throw new UsageException("no command given; see 'reslot --help'");
+        }
+        String name = rest.get(0);
+        Optional<Command> found = Commands.named(name);
+        if (found.isEmpty()) {
+            throw new UsageException("unknown command '" + name + "'; see 'reslot --help' for the commands");
+        }
+        Command command = found.get();
+        String[] commandArgs = rest.subList(1, rest.size()).toArray(new String[0]);
+        CommandLine line = parse(GlobalOptions.addTo(command.options()), commandArgs, false,
+                "reslot " + name + " --help");
+        if (GlobalOptions.given(GlobalOptions.VERSION, global, line)) {
+            return printVersion(io);
+        }
+        if (GlobalOptions.given(GlobalOptions.HELP, global, line)) {
+            io.print(Help.command(command));
+            return ExitCode.OK;
+        }
+        return command.run(new Command.Invocation(line,
+                GlobalOptions.given(GlobalOptions.JSON, global, line),
+                GlobalOptions.given(GlobalOptions.VERBOSE, global, line),
+                io));
+    }
+
+    private static CommandLine parse(Options options, String[] args, boolean stopAtNonOption, String helpHint) {
+        // No abbreviations: a script's "--he" must not change meaning when an option "--hex" is added.
+        DefaultParser parser = DefaultParser.builder().setAllowPartialMatching(false).get();
+        try {
+            return parser.parse(options, args, stopAtNonOption);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage() + "; see '" + helpHint + "'");
+        }
+    }
+
+    private static int printVersion(Io io) throws IOException {
+        io.print("reslot " + Version.get() + "\n");
+        return ExitCode.OK;
+    }
+
+    private static int fail(Io io, int code, String message, Throwable trace) {
+        try {
+            io.out().flush(); // what was printed before the failure is still valid output
+        } catch (IOException ignored) {
+            // stdout is gone (closed pipe); the message below is what matters
+        }
+        io.err().println("reslot: " + message);
+        if (trace != null) {
+            trace.printStackTrace(io.err());
+        }
+        return code;
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        String what = message == null || message.isBlank() ? e.getClass().getName() : message;
+        return (e instanceof IOException ? "I/O error: " : "unexpected error: ") + what.replace('\n', ' ');
+    }
+}

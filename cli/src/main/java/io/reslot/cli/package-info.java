@@ -1,0 +1,17 @@
+/**
+ * The {@code reslot} command line.
+ *
+ * <p>{@link io.reslot.cli.Main} reads the global options, picks the command named by the first non-option argument
+ * from the registry in {@code Commands}, parses that command's options together with the global ones (so
+ * {@code reslot --json slot k} and {@code reslot slot --json k} mean the same), runs it and turns the outcome into
+ * the exit codes of {@code CLI.md}: 0 done, 1 failed, 2 bad input. Each command is one class implementing
+ * {@code Command}; adding one is that class plus one line in {@code Commands}.
+ *
+ * <p>Commands never touch {@code System.in/out/err} or call {@code System.exit}: they get their streams in an
+ * {@code Io} and return an exit code, so tests run them in-process. Output that a script reads goes to stdout,
+ * buffered and flushed once at the end; errors are one line on stderr starting with {@code reslot: }.
+ *
+ * <p>Everything here except {@code Main} is package-private: the command line (names, options, output and exit
+ * codes) is the compatibility surface, not these classes.
+ */
+package io.reslot.cli;

@@ -1,0 +1,100 @@
+package io.reslot.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+
+    /** Set by the build (surefire) from the Maven project version. */
+    private static final String PROJECT_VERSION = System.getProperty("reslot.version");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h"})
+    void listsTheCommandsInTheToolHelp(String option) {
+        Cli.Result result = Cli.run(option);
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).startsWith("usage: reslot [global options] <command> [command options]\n")
+                .contains("\n  slot  print the hash slot of each key\n", "--version", "--json");
+        assertThat(result.stderr()).isEmpty();
+    }
+
+    @Test
+    void listsEveryRegisteredCommand() {
+        String help = Cli.run("--help").stdout();
+
+        assertThat(Commands.ALL).isNotEmpty().allSatisfy(command -> assertThat(help).contains("  " + command.name() + "  "));
+    }
+
+    @Test
+    void showsTheCommandHelpWhenHelpPrecedesTheCommand() {
+        Cli.Result result = Cli.run("--help", "slot");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).startsWith("usage: reslot [global options] slot [--hex] [KEY...]\n");
+    }
+
+    @Test
+    void printsTheProjectVersion() {
+        assertThat(PROJECT_VERSION).isNotBlank();
+
+        Cli.Result result = Cli.run("--version");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).isEqualTo("reslot " + PROJECT_VERSION + "\n");
+        assertThat(Cli.run("slot", "--version", "foo").stdout()).isEqualTo("reslot " + PROJECT_VERSION + "\n");
+    }
+
+    @Test
+    void rejectsAnUnknownCommand() {
+        Cli.Result result = Cli.run("slots", "foo");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stdoutBytes()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("reslot: unknown command 'slots'; see 'reslot --help' for the commands\n");
+    }
+
+    @Test
+    void rejectsAMissingCommand() {
+        Cli.Result result = Cli.run("--json");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stdoutBytes()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("reslot: no command given; see 'reslot --help'\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--bogus", "-x", "--vers"})
+    void rejectsAnUnknownGlobalOption(String option) {
+        Cli.Result result = Cli.run(option, "slot", "foo");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stdoutBytes()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("reslot: unrecognized option '" + option + "'; see 'reslot --help'\n");
+    }
+
+    @Test
+    void takesTheCommandNameAfterDoubleDash() {
+        Cli.Result result = Cli.run("--", "slot", "foo");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).isEqualTo("12182\tfoo\n");
+    }
+
+    @Test
+    void givesEveryCommandAUniqueNameAndOptionsThatDoNotClashWithTheGlobalOnes() {
+        assertThat(Commands.ALL).extracting(Command::name).doesNotHaveDuplicates();
+        for (Command command : Commands.ALL) {
+            assertThat(command.options().getOptions()).allSatisfy(option -> {
+                assertThat(GlobalOptions.create().hasOption(option.getKey())).as(option.getKey()).isFalse();
+                if (option.getLongOpt() != null) {
+                    assertThat(GlobalOptions.create().hasLongOption(option.getLongOpt())).isFalse();
+                }
+            });
+            assertThat(Commands.named(command.name())).containsSame(command);
+        }
+    }
+}
