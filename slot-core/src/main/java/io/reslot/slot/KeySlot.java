@@ -17,9 +17,13 @@ import static io.reslot.slot.internal.Preconditions.requireArgument;
  * int[] slots = KeySlot.fill(keys, new int[keys.length]);
  * }</pre>
  *
- * <p>Strings are hashed as their UTF-8 bytes, the bytes Lettuce's {@code StringCodec.UTF8} (and
- * {@code String.getBytes(UTF_8)}) send, computed without encoding into a new array; a lone surrogate counts as
- * {@code '?'}. The single-key methods allocate nothing and never change their argument. All methods are static and
+ * <p>Strings are hashed as their UTF-8 bytes, exactly as {@code String.getBytes(UTF_8)} encodes them, but without
+ * encoding into a new array: a lone surrogate counts as {@code '?'}. These are the bytes Lettuce's
+ * {@code StringCodec.UTF8} and Jedis send for every string, with one exception in Lettuce (Netty's encoder): after a
+ * lone high surrogate it sends {@code '?'} and then only the low byte of the next char, which is not UTF-8. For keys
+ * that are not well-formed text, pass the bytes you actually send.
+ *
+ * <p>The single-key methods allocate nothing and never change their argument. All methods are static and
  * thread-safe.
  */
 public final class KeySlot {
