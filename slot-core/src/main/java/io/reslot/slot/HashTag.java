@@ -33,6 +33,8 @@ public final class HashTag {
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long OPEN_BRACES = ONES * '{';
 
     private HashTag() {
     }
@@ -116,6 +118,15 @@ public final class HashTag {
     }
 
     // ---- Locating the tag without allocating. A span packs [start, end) of the hashed part into one long. ----
+
+    /**
+     * Whether one of the eight bytes of {@code word} is {@code '{'}. The short SWAR zero-byte test: its borrow can
+     * mark a byte above a real match, never a word without one, so the yes/no answer is exact.
+     */
+    static boolean hasOpenBrace(long word) {
+        long x = word ^ OPEN_BRACES;
+        return ((x - ONES) & ~x & HIGH) != 0;
+    }
 
     static int start(long span) {
         return (int) (span >>> 32);

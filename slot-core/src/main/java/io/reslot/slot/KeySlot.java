@@ -1,6 +1,9 @@
 package io.reslot.slot;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +38,11 @@ public final class KeySlot {
     public static final int MAX_SLOT = SLOT_COUNT - 1;
 
     private static final int MASK = SLOT_COUNT - 1;
+
+    private static final VarHandle LONG_BE_ARRAY =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_BE_BUFFER =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private KeySlot() {
     }
@@ -73,10 +81,33 @@ public final class KeySlot {
             int base = key.arrayOffset();
             return slot(key.array(), base + from, base + to);
         }
-        long tag = HashTag.span(key, from, to);
-        return tag == HashTag.NONE
-                ? Crc16.update(0, key, from, to) & MASK
-                : Crc16.update(0, key, HashTag.start(tag), HashTag.end(tag)) & MASK;
+        int crc = 0;
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long word = (long) LONG_BE_BUFFER.get(key, i);
+            if (HashTag.hasOpenBrace(word)) {
+                break;
+            }
+            crc = Crc16.step8(crc, word);
+        }
+        int rest = to - i;
+        if (rest < 8 && to - from >= 8) {
+            if (rest == 0) {
+                return crc & MASK;
+            }
+            long last = (long) LONG_BE_BUFFER.get(key, to - 8) << ((8 - rest) << 3);
+            if (!HashTag.hasOpenBrace(last)) {
+                return Crc16.stepTail(crc, last, rest) & MASK;
+            }
+        }
+        int open = HashTag.indexOf(key, (byte) '{', i, to);
+        if (open >= 0) {
+            int close = HashTag.indexOf(key, (byte) '}', open + 1, to);
+            if (close > open + 1) {
+                return Crc16.update(0, key, open + 1, close) & MASK;
+            }
+        }
+        return Crc16.update(crc, key, i, to) & MASK;
     }
 
     /**
@@ -85,10 +116,37 @@ public final class KeySlot {
      * @throws NullPointerException if {@code key} is null
      */
     public static int of(CharSequence key) {
-        long tag = HashTag.span(key);
-        return tag == HashTag.NONE
-                ? Crc16.updateUtf8(0, key, 0, key.length()) & MASK
-                : Crc16.updateUtf8(0, key, HashTag.start(tag), HashTag.end(tag)) & MASK;
+        int to = key.length();
+        int crc = 0;
+        int i = 0;
+        for (; i <= to - 8; i += 8) {
+            long word = Crc16.ascii8(key, i);
+            if (word < 0 || HashTag.hasOpenBrace(word)) {
+                break;
+            }
+            crc = Crc16.step8(crc, word);
+        }
+        int rest = to - i;
+        if (rest < 8 && to >= 8) {
+            if (rest == 0) {
+                return crc & MASK;
+            }
+            long last = Crc16.ascii8(key, to - 8);
+            if (last >= 0) {
+                last <<= (8 - rest) << 3;
+                if (!HashTag.hasOpenBrace(last)) {
+                    return Crc16.stepTail(crc, last, rest) & MASK;
+                }
+            }
+        }
+        int open = HashTag.indexOf(key, '{', i, to);
+        if (open >= 0) {
+            int close = HashTag.indexOf(key, '}', open + 1, to);
+            if (close > open + 1) {
+                return Crc16.updateUtf8(0, key, open + 1, close) & MASK;
+            }
+        }
+        return Crc16.updateUtf8(crc, key, i, to) & MASK;
     }
 
     /**
@@ -152,11 +210,40 @@ public final class KeySlot {
         requireArgument(slots.length >= keys, "slots has room for %d keys, not %d", slots.length, keys);
     }
 
-    /** The slot of {@code key[from, to)}; bounds already checked. */
+    /**
+     * The slot of {@code key[from, to)}; bounds already checked. One pass for the common key without a {@code '{'}:
+     * eight bytes per step are tested for a brace and hashed at once, and the last 1–7 bytes come from one more
+     * 8-byte load that overlaps bytes already seen (brace-free, so the test stays exact). Only a key with a
+     * {@code '{'} takes the second look that Redis's rule needs, keeping the CRC of the bytes before it in case
+     * the tag turns out empty or unclosed.
+     */
     private static int slot(byte[] key, int from, int to) {
-        long tag = HashTag.span(key, from, to);
-        return tag == HashTag.NONE
-                ? Crc16.update(0, key, from, to) & MASK
-                : Crc16.update(0, key, HashTag.start(tag), HashTag.end(tag)) & MASK;
+        int crc = 0;
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long word = (long) LONG_BE_ARRAY.get(key, i);
+            if (HashTag.hasOpenBrace(word)) {
+                break;
+            }
+            crc = Crc16.step8(crc, word);
+        }
+        int rest = to - i;
+        if (rest < 8 && to - from >= 8) {
+            if (rest == 0) {
+                return crc & MASK;
+            }
+            long last = (long) LONG_BE_ARRAY.get(key, to - 8) << ((8 - rest) << 3);
+            if (!HashTag.hasOpenBrace(last)) {
+                return Crc16.stepTail(crc, last, rest) & MASK;
+            }
+        }
+        int open = HashTag.indexOf(key, (byte) '{', i, to);
+        if (open >= 0) {
+            int close = HashTag.indexOf(key, (byte) '}', open + 1, to);
+            if (close > open + 1) {
+                return Crc16.update(0, key, open + 1, close) & MASK;
+            }
+        }
+        return Crc16.update(crc, key, i, to) & MASK;
     }
 }

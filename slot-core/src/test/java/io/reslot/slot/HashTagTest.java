@@ -1,5 +1,6 @@
 package io.reslot.slot;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
@@ -37,16 +38,29 @@ class HashTagTest {
     }
 
     @Test
-    void findsBracesAtEveryPositionOfLongKeys() {
-        for (int open = 0; open < 40; open++) {
-            for (int close = open + 2; close < 41; close++) {
-                byte[] key = new byte[41];
-                java.util.Arrays.fill(key, (byte) 'k');
-                key[open] = '{';
-                key[close] = '}';
-                key[open + 1] = (byte) ('a' + close % 26);
-                assertThat(KeySlot.of(key)).as("{ at %d, } at %d", open, close).isEqualTo(ReferenceSlot.slot(key));
-                assertThat(HashTag.has(key)).isTrue();
+    void findsBracesAtEveryPositionOfEveryLength() {
+        for (int length = 0; length <= 40; length++) {
+            for (int open = -1; open < length; open++) {
+                for (int close = -1; close < length; close++) {
+                    byte[] key = new byte[length];
+                    for (int i = 0; i < length; i++) {
+                        key[i] = (byte) ('a' + (i * 7 + length) % 26);
+                    }
+                    if (open >= 0) {
+                        key[open] = '{';
+                    }
+                    if (close >= 0) {
+                        key[close] = '}';
+                    }
+                    int expected = ReferenceSlot.slot(key);
+                    String text = new String(key, StandardCharsets.US_ASCII);
+                    ByteBuffer direct = ByteBuffer.allocateDirect(length).put(key).flip();
+
+                    assertThat(new int[] {KeySlot.of(key), KeySlot.of(text), KeySlot.of(new StringBuilder(text)),
+                        KeySlot.of(direct)}).as("key %s", text).containsOnly(expected);
+                    assertThat(HashTag.has(key)).as("key %s", text)
+                            .isEqualTo(open >= 0 && close > open + 1 && text.indexOf('}', open) == close);
+                }
             }
         }
     }
