@@ -128,70 +128,56 @@ public final class Crc16 {
     }
 
     /**
-     * Continues {@code crc} over the UTF-8 encoding of {@code text[from, to)}. Runs of eight ASCII chars go through
-     * the 8-byte step; everything else is encoded char by char, exactly as {@code String.getBytes(UTF_8)} would.
+     * Continues {@code crc} over the UTF-8 encoding of {@code text[from, to)}, encoded exactly as
+     * {@code String.getBytes(UTF_8)} does (a lone surrogate becomes {@code '?'}) but without an array: the encoded
+     * bytes collect in a {@code long} and go through the 8-byte step whenever eight are there, so multi-byte
+     * characters cost no more per byte than ASCII.
      */
     static int updateUtf8(int crc, CharSequence text, int from, int to) {
+        long pending = 0;   // the last `count` encoded bytes not hashed yet, in the low bytes, in order
+        int count = 0;
         int i = from;
         while (i < to) {
-            if (i <= to - 8) {
-                long v = ascii8(text, i);
-                if (v >= 0) {
-                    crc = step8(crc, v);
-                    i += 8;
+            char c = text.charAt(i++);
+            long bytes;
+            int length;
+            if (c < 0x80) {
+                if (count < 7) {
+                    pending = pending << 8 | c;
+                    count++;
                     continue;
                 }
-                // Not all ASCII: encode these eight chars one by one (a surrogate pair may run one past them).
-                int stop = i + 8;
-                while (i < stop) {
-                    crc = stepChar(crc, text, i, to);
-                    i += charsConsumed(text, i, to);
-                }
-                continue;
+                bytes = c;
+                length = 1;
+            } else if (c < 0x800) {
+                bytes = (0xC0 | c >>> 6) << 8 | 0x80 | c & 0x3F;
+                length = 2;
+            } else if (!Character.isSurrogate(c)) {
+                bytes = (0xE0 | c >>> 12) << 16 | (0x80 | c >>> 6 & 0x3F) << 8 | 0x80 | c & 0x3F;
+                length = 3;
+            } else if (Character.isHighSurrogate(c) && i < to && Character.isLowSurrogate(text.charAt(i))) {
+                int cp = Character.toCodePoint(c, text.charAt(i++));
+                bytes = (long) (0xF0 | cp >>> 18) << 24 | (0x80 | cp >>> 12 & 0x3F) << 16
+                        | (0x80 | cp >>> 6 & 0x3F) << 8 | 0x80 | cp & 0x3F;
+                length = 4;
+            } else {
+                bytes = '?';
+                length = 1;
             }
-            if (i <= to - 4) {
-                char c0 = text.charAt(i);
-                char c1 = text.charAt(i + 1);
-                char c2 = text.charAt(i + 2);
-                char c3 = text.charAt(i + 3);
-                if ((c0 | c1 | c2 | c3) < 0x80) {
-                    crc = step4(crc, c0 << 24 | c1 << 16 | c2 << 8 | c3);
-                    i += 4;
-                    continue;
-                }
+            int total = count + length;
+            if (total < 8) {
+                pending = pending << (length << 3) | bytes;
+                count = total;
+            } else {
+                // Eight bytes are ready: the pending ones, then the first of these; keep the rest (0 to 3).
+                // A shift by 64 is a shift by 0 in Java, harmless here because pending is 0 when count is 0.
+                int spill = total - 8;
+                crc = step8(crc, pending << ((8 - count) << 3) | bytes >>> (spill << 3));
+                pending = bytes & (1L << (spill << 3)) - 1;
+                count = spill;
             }
-            crc = stepChar(crc, text, i, to);
-            i += charsConsumed(text, i, to);
         }
-        return crc;
-    }
-
-    /** Feeds the UTF-8 bytes of the char (or surrogate pair) at {@code i}. */
-    private static int stepChar(int crc, CharSequence text, int i, int to) {
-        char c = text.charAt(i);
-        if (c < 0x80) {
-            return step1(crc, c);
-        }
-        if (c < 0x800) {
-            return step1(step1(crc, 0xC0 | c >>> 6), 0x80 | c & 0x3F);
-        }
-        if (!Character.isSurrogate(c)) {
-            return step1(step1(step1(crc, 0xE0 | c >>> 12), 0x80 | c >>> 6 & 0x3F), 0x80 | c & 0x3F);
-        }
-        if (isPairAt(text, i, to)) {
-            int cp = Character.toCodePoint(c, text.charAt(i + 1));
-            crc = step1(step1(crc, 0xF0 | cp >>> 18), 0x80 | cp >>> 12 & 0x3F);
-            return step1(step1(crc, 0x80 | cp >>> 6 & 0x3F), 0x80 | cp & 0x3F);
-        }
-        return step1(crc, '?');
-    }
-
-    private static int charsConsumed(CharSequence text, int i, int to) {
-        return isPairAt(text, i, to) ? 2 : 1;
-    }
-
-    private static boolean isPairAt(CharSequence text, int i, int to) {
-        return Character.isHighSurrogate(text.charAt(i)) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1));
+        return count == 0 ? crc : stepTail(crc, pending << ((8 - count) << 3), count);
     }
 
     static int step1(int crc, int b) {
