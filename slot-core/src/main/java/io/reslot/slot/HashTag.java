@@ -146,16 +146,6 @@ public final class HashTag {
         return close > open + 1 ? (long) (open + 1) << 32 | close : NONE;
     }
 
-    /** The tag of the bytes at absolute indexes {@code [from, to)} of {@code key}, or {@link #NONE}. */
-    static long span(ByteBuffer key, int from, int to) {
-        int open = indexOf(key, (byte) '{', from, to);
-        if (open < 0) {
-            return NONE;
-        }
-        int close = indexOf(key, (byte) '}', open + 1, to);
-        return close > open + 1 ? (long) (open + 1) << 32 | close : NONE;
-    }
-
     /** The tag of {@code key} as char indexes, or {@link #NONE}. */
     static long span(CharSequence key) {
         int length = key.length();
@@ -168,17 +158,16 @@ public final class HashTag {
     }
 
     /**
-     * First index of {@code b} in {@code a[from, to)}, or -1. Eight bytes per step with the exact SWAR zero-byte
-     * test (no false positives), so a key without braces costs about one load and a few ALU ops per 8 bytes.
+     * First index of {@code b} in {@code a[from, to)}, or -1. Eight bytes per step, so a key without braces costs
+     * about one load and a few ALU ops per 8 bytes.
      */
     static int indexOf(byte[] a, byte b, int from, int to) {
         long pattern = ONES * (b & 0xFF);
         int i = from;
         for (; i <= to - 8; i += 8) {
-            long x = (long) LONG_LE_ARRAY.get(a, i) ^ pattern;
-            long found = ~((x & LOW7) + LOW7 | x | LOW7);
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            int at = firstZeroByte((long) LONG_LE_ARRAY.get(a, i) ^ pattern);
+            if (at < 8) {
+                return i + at;
             }
         }
         for (; i < to; i++) {
@@ -189,20 +178,14 @@ public final class HashTag {
         return -1;
     }
 
-    /** As {@link #indexOf(byte[], byte, int, int)}, on absolute buffer indexes; reads never move the buffer. */
+    /** As {@link #indexOf(byte[], byte, int, int)}, on absolute indexes of a buffer without an accessible array. */
     static int indexOf(ByteBuffer buffer, byte b, int from, int to) {
-        if (buffer.hasArray()) {
-            int base = buffer.arrayOffset();
-            int i = indexOf(buffer.array(), b, base + from, base + to);
-            return i < 0 ? -1 : i - base;
-        }
         long pattern = ONES * (b & 0xFF);
         int i = from;
         for (; i <= to - 8; i += 8) {
-            long x = (long) LONG_LE_BUFFER.get(buffer, i) ^ pattern;
-            long found = ~((x & LOW7) + LOW7 | x | LOW7);
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            int at = firstZeroByte((long) LONG_LE_BUFFER.get(buffer, i) ^ pattern);
+            if (at < 8) {
+                return i + at;
             }
         }
         for (; i < to; i++) {
@@ -211,6 +194,15 @@ public final class HashTag {
             }
         }
         return -1;
+    }
+
+    /**
+     * The position (0 = lowest byte, which a little-endian load takes from the lowest address) of the first zero
+     * byte of {@code x}, or 8 when there is none. The exact SWAR test: no false positives, so the lowest mark is the
+     * first match.
+     */
+    private static int firstZeroByte(long x) {
+        return Long.numberOfTrailingZeros(~((x & LOW7) + LOW7 | x | LOW7)) >>> 3;
     }
 
     static int indexOf(CharSequence s, char c, int from, int to) {

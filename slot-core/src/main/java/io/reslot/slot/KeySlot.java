@@ -81,6 +81,8 @@ public final class KeySlot {
             int base = key.arrayOffset();
             return slot(key.array(), base + from, base + to);
         }
+        // The same single pass as slot(byte[], int, int), over a buffer without an accessible array (direct or
+        // read-only). It is written out twice because a VarHandle is only fast when it is a constant.
         int crc = 0;
         int i = from;
         for (; i <= to - 8; i += 8) {
