@@ -38,6 +38,9 @@ public final class KeySlot {
     public static final int MAX_SLOT = SLOT_COUNT - 1;
 
     private static final int MASK = SLOT_COUNT - 1;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    /** What {@link #slot(byte[], int, int, boolean)} answers for Latin-1 bytes that are not all ASCII. */
+    private static final int NOT_ASCII = -1;
 
     private static final VarHandle LONG_BE_ARRAY =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -118,6 +121,21 @@ public final class KeySlot {
      * @throws NullPointerException if {@code key} is null
      */
     public static int of(CharSequence key) {
+        if (key instanceof String) {
+            // An ASCII string's own bytes are its UTF-8: hash them in place, as a byte[] key.
+            byte[] latin1 = StringBytes.latin1((String) key);
+            if (latin1 != null) {
+                int slot = slot(latin1, 0, latin1.length, true);
+                if (slot != NOT_ASCII) {
+                    return slot;
+                }
+            }
+        }
+        return ofChars(key);
+    }
+
+    /** {@link #of(CharSequence)} read through {@code charAt}, for any CharSequence. */
+    static int ofChars(CharSequence key) {
         int to = key.length();
         int crc = 0;
         int i = 0;
@@ -212,6 +230,19 @@ public final class KeySlot {
         requireArgument(slots.length >= keys, "slots has room for %d keys, not %d", slots.length, keys);
     }
 
+    /** Whether {@code bytes[from, to)} are all below 0x80. */
+    private static boolean isAscii(byte[] bytes, int from, int to) {
+        long high = 0;
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            high |= (long) LONG_BE_ARRAY.get(bytes, i);
+        }
+        for (; i < to; i++) {
+            high |= bytes[i];
+        }
+        return (high & HIGH_BITS) == 0;
+    }
+
     /**
      * The slot of {@code key[from, to)}; bounds already checked. One pass for the common key without a {@code '{'}:
      * eight bytes per step are tested for a brace and hashed at once, and the last 1–7 bytes come from one more
@@ -220,11 +251,20 @@ public final class KeySlot {
      * the tag turns out empty or unclosed.
      */
     private static int slot(byte[] key, int from, int to) {
+        return slot(key, from, to, false);
+    }
+
+    /**
+     * As {@link #slot(byte[], int, int)}; with {@code latin1}, {@code key} is a string's Latin-1 bytes, which are its
+     * UTF-8 only while they are ASCII: the first byte at or above 0x80 makes it answer {@link #NOT_ASCII}. Every
+     * caller passes a constant, so the JIT compiles the check away where it is false.
+     */
+    private static int slot(byte[] key, int from, int to, boolean latin1) {
         int crc = 0;
         int i = from;
         for (; i <= to - 8; i += 8) {
             long word = (long) LONG_BE_ARRAY.get(key, i);
-            if (HashTag.hasOpenBrace(word)) {
+            if (HashTag.hasOpenBrace(word) || latin1 && (word & HIGH_BITS) != 0) {
                 break;
             }
             crc = Crc16.step8(crc, word);
@@ -235,9 +275,12 @@ public final class KeySlot {
                 return crc & MASK;
             }
             long last = (long) LONG_BE_ARRAY.get(key, to - 8) << ((8 - rest) << 3);
-            if (!HashTag.hasOpenBrace(last)) {
+            if (!HashTag.hasOpenBrace(last) && !(latin1 && (last & HIGH_BITS) != 0)) {
                 return Crc16.stepTail(crc, last, rest) & MASK;
             }
+        }
+        if (latin1 && !isAscii(key, i, to)) {
+            return NOT_ASCII;
         }
         int open = HashTag.indexOf(key, (byte) '{', i, to);
         if (open >= 0) {

@@ -27,9 +27,10 @@ class KeySlotDifferentialTest {
             String text = keys.string();
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             int expected = ReferenceSlot.slot(utf8);
-            if (KeySlot.of(text) != expected || KeySlot.of(utf8) != expected) {
+            if (KeySlot.of(text) != expected || KeySlot.ofChars(text) != expected || KeySlot.of(utf8) != expected) {
                 assertThat(KeySlot.of(text)).as("string key %s (seed %x, #%d)", escape(text), SEED, i)
                         .isEqualTo(expected);
+                assertThat(KeySlot.ofChars(text)).as("chars of %s", escape(text)).isEqualTo(expected);
                 assertThat(KeySlot.of(utf8)).as("UTF-8 of %s", escape(text)).isEqualTo(expected);
             }
             checked++;
