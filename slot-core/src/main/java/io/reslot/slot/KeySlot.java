@@ -21,7 +21,9 @@ import static io.reslot.slot.internal.Preconditions.requireArgument;
  * }</pre>
  *
  * <p>Strings are hashed as their UTF-8 bytes, exactly as {@code String.getBytes(UTF_8)} encodes them, but without
- * encoding into a new array: a lone surrogate counts as {@code '?'}. These are the bytes Lettuce's
+ * encoding into a new array: a lone surrogate counts as {@code '?'}. An ASCII {@code String} is hashed straight from
+ * the bytes it already holds (on Java 17 to 23; see {@code StringBytes}), any other {@code CharSequence} char by
+ * char. These are the bytes Lettuce's
  * {@code StringCodec.UTF8} and Jedis send for every string, with one exception in Lettuce (Netty's encoder): after a
  * lone high surrogate it sends {@code '?'} and then only the low byte of the next char, which is not UTF-8. For keys
  * that are not well-formed text, pass the bytes you actually send.
