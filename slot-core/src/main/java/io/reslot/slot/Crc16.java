@@ -10,8 +10,9 @@ import java.util.Objects;
  * CRC-16/XMODEM, the checksum Redis Cluster uses to place keys: polynomial {@code 0x1021}, initial value 0, no
  * reflection, no final xor. {@code Crc16.of("123456789".getBytes())} is {@code 0x31C3}.
  *
- * <p><b>Variant.</b> Slice-by-8: eight 256-entry tables in one flat {@code int[]}, fed by one big-endian
- * {@code long} load per 8 bytes, and a tail of at most three steps (4, 2, 1 bytes) from the same tables. A CRC-16
+ * <p><b>Variant.</b> Slice-by-8: eight 256-entry tables in one flat {@code int[]}, fed 8 bytes per step (byte
+ * loads from an array, one big-endian {@code long} load from a buffer or a caller that already holds the word),
+ * and a tail of at most three steps (4, 2, 1 bytes) from the same tables. A CRC-16
  * register is only two bytes wide, so each 8-byte step folds it into the first two bytes and looks up all eight
  * bytes at once; six of the eight lookups do not depend on the register and overlap freely, where the classic
  * byte-at-a-time table waits on the previous lookup for every byte. Indexes are written {@code offset + (x & 0xFF)}
