@@ -2,6 +2,7 @@ package io.reslot.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
+import java.io.FilterOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,8 @@ public final class Main {
      * flushes {@code out} and {@code err} but closes neither.
      */
     static int run(String[] args, InputStream in, OutputStream out, OutputStream err) {
-        BufferedOutputStream buffered = new BufferedOutputStream(out, OUTPUT_BUFFER);
+        Stdout stdout = new Stdout(out);
+        BufferedOutputStream buffered = new BufferedOutputStream(stdout, OUTPUT_BUFFER);
         PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
         Io io = new Io(in, buffered, errors);
         boolean verbose = verbose(args);
@@ -58,7 +60,8 @@ public final class Main {
         } catch (UsageException e) {
             code = fail(io, ExitCode.BAD_INPUT, e.getMessage(), null);
         } catch (IOException | RuntimeException e) {
-            code = fail(io, ExitCode.FAILED, describe(e), verbose ? e : null);
+            // A reader that went away is not an error of ours: end quietly, as a Unix tool ended by SIGPIPE does.
+            code = stdout.pipeClosed ? ExitCode.CLOSED_PIPE : fail(io, ExitCode.FAILED, describe(e), verbose ? e : null);
         }
         errors.flush();
         return code;
@@ -144,6 +147,49 @@ public final class Main {
             trace.printStackTrace(io.err());
         }
         return code;
+    }
+
+    /** The real stdout, noting whether a write failed because nobody reads the pipe any more. */
+    private static final class Stdout extends FilterOutputStream {
+
+        boolean pipeClosed;
+
+        Stdout(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw noted(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw noted(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw noted(e);
+            }
+        }
+
+        private IOException noted(IOException e) {
+            // EPIPE has no exception type of its own; the JDK reports it with this message on Linux and macOS.
+            pipeClosed |= "Broken pipe".equals(e.getMessage());
+            return e;
+        }
     }
 
     private static String describe(Exception e) {

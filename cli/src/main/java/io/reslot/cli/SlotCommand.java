@@ -56,6 +56,8 @@ final class SlotCommand implements Command {
 
                 Exit code 2 for an invalid hex key: arguments are all checked before anything
                 is printed; from stdin, the lines before the bad one have been printed.
+                When whoever reads stdout stops (| head), the command ends quietly with
+                exit code 141, as a Unix tool ended by SIGPIPE does.
                 """;
     }
 

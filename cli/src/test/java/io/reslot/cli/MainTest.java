@@ -1,5 +1,11 @@
 package io.reslot.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,5 +102,42 @@ class MainTest {
             });
             assertThat(Commands.named(command.name())).containsSame(command);
         }
+    }
+
+    @Test
+    void endsQuietlyWithExit141WhenStdoutIsAClosedPipe() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = Main.run(new String[] {"slot", "foo"}, InputStream.nullInputStream(),
+                failingStdout("Broken pipe"), err);
+
+        assertThat(exit).isEqualTo(141);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void reportsOtherStdoutFailures() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exit = Main.run(new String[] {"slot", "foo"}, InputStream.nullInputStream(),
+                failingStdout("No space left on device"), err);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("reslot: I/O error: No space left on device\n");
+    }
+
+    private static OutputStream failingStdout(String message) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException(message);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException(message);
+            }
+        };
     }
 }
