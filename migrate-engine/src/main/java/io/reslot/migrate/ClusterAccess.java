@@ -1,0 +1,183 @@
+package io.reslot.migrate;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.reslot.migrate.internal.ClusterNodesParser;
+
+/**
+ * Connections to every node of one cluster, found from seed nodes, and the cluster's {@link Topology}.
+ *
+ * <p>Each node gets one plain connection (binary keys and values, {@link ByteArrayCodec}); commands on it go to that
+ * node only, never routed by slot, which is what {@code CLUSTER SETSLOT} and {@code MIGRATE} need. Connections are
+ * opened on first use and closed by {@link #close()}. Thread-safe.
+ *
+ * <pre>{@code
+ * try (ClusterAccess cluster = ClusterAccess.connect(AccessOptions.builder().seeds("10.0.0.1:7000").build())) {
+ *     Topology topology = cluster.topology();
+ * }
+ * }</pre>
+ */
+public final class ClusterAccess implements AutoCloseable {
+
+    private final AccessOptions options;
+    private final RedisClient client;
+    private final Map<String, StatefulRedisConnection<byte[], byte[]>> connections = new LinkedHashMap<>();
+
+    private ClusterAccess(AccessOptions options) {
+        this.options = options;
+        this.client = RedisClient.create();
+        this.client.setOptions(ClientOptions.builder()
+                .autoReconnect(false)  // a node that went away is reported, not waited for
+                .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).build())
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .build());
+    }
+
+    /**
+     * Connects to the first seed that answers and reads the topology once, so that an unreachable or non-cluster
+     * seed list fails here.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#UNREACHABLE} naming every seed tried if none answers,
+     *     {@link MigrateErrorCode#AUTH} if the credentials are refused, {@link MigrateErrorCode#PROTOCOL} if the
+     *     node is not in cluster mode
+     */
+    public static ClusterAccess connect(AccessOptions options) {
+        ClusterAccess access = new ClusterAccess(options);
+        try {
+            access.topology();
+            return access;
+        } catch (RuntimeException e) {
+            access.close();
+            throw e;
+        }
+    }
+
+    /** The options this was opened with. */
+    public AccessOptions options() {
+        return options;
+    }
+
+    /**
+     * Reads {@code CLUSTER NODES} from the seeds and from every node they list, and from every node those list, and
+     * merges the views. Nodes that do not answer are left out of {@link Topology#views()} (they still appear in
+     * the nodes, as the others describe them).
+     *
+     * @throws MigrateException {@link MigrateErrorCode#UNREACHABLE} if no node answers, or as for
+     *     {@link #connect(AccessOptions)}
+     */
+    public synchronized Topology topology() {
+        Map<String, List<NodeInfo>> views = new LinkedHashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> toAsk = new ArrayDeque<>(options.seeds());
+        List<String> failures = new ArrayList<>();
+        while (!toAsk.isEmpty()) {
+            String address = toAsk.poll();
+            if (!seen.add(address)) {
+                continue;
+            }
+            List<NodeInfo> view;
+            try {
+                view = ClusterNodesParser.parse(clusterNodes(address));
+            } catch (MigrateException e) {
+                if (e.code() != MigrateErrorCode.UNREACHABLE) {
+                    throw e;
+                }
+                failures.add(e.getMessage());
+                continue;
+            }
+            views.put(address, view);
+            for (NodeInfo node : view) {
+                if (!node.host().isEmpty() && node.port() > 0 && !node.isIncomplete()) {
+                    toAsk.add(node.address());
+                }
+            }
+        }
+        if (views.isEmpty()) {
+            throw new MigrateException(MigrateErrorCode.UNREACHABLE, "no node answered: " + String.join("; ", failures));
+        }
+        return Topology.of(views);
+    }
+
+    /**
+     * The connection to {@code node}, opened on first use.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#UNREACHABLE} or {@link MigrateErrorCode#AUTH} if it cannot be
+     *     opened
+     */
+    public StatefulRedisConnection<byte[], byte[]> connection(NodeInfo node) {
+        return connection(node.address());
+    }
+
+    private String clusterNodes(String address) {
+        try {
+            return connection(address).sync().clusterNodes();
+        } catch (RedisException e) {
+            throw classify(address, e);
+        }
+    }
+
+    private synchronized StatefulRedisConnection<byte[], byte[]> connection(String address) {
+        StatefulRedisConnection<byte[], byte[]> connection = connections.get(address);
+        if (connection != null && connection.isOpen()) {
+            return connection;
+        }
+        AccessOptions.HostPort hostPort = AccessOptions.HostPort.parse(address);
+        RedisURI.Builder uri = RedisURI.builder().withHost(hostPort.host()).withPort(hostPort.port())
+                .withSsl(options.tls()).withTimeout(options.commandTimeout());
+        char[] password = options.password();
+        if (password != null) {
+            uri = options.user() == null ? uri.withPassword(password) : uri.withAuthentication(options.user(), password);
+        }
+        try {
+            connection = client.connect(ByteArrayCodec.INSTANCE, uri.build());
+        } catch (RedisConnectionException e) {
+            throw classify(address, e);
+        }
+        connections.put(address, connection);
+        return connection;
+    }
+
+    private static MigrateException classify(String address, RedisException e) {
+        String message = rootMessage(e);
+        if (message.contains("NOAUTH") || message.contains("WRONGPASS") || message.contains("NOPERM")) {
+            return new MigrateException(MigrateErrorCode.AUTH, address + " refused the credentials: " + message, e);
+        }
+        if (e instanceof RedisCommandExecutionException) {
+            return new MigrateException(MigrateErrorCode.PROTOCOL, address + ": " + message, e);
+        }
+        return new MigrateException(MigrateErrorCode.UNREACHABLE, address + " did not answer: " + message, e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Closes every connection this opened. */
+    @Override
+    public synchronized void close() {
+        connections.values().forEach(StatefulRedisConnection::close);
+        connections.clear();
+        client.shutdown();
+    }
+}
