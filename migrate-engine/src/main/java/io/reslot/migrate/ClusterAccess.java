@@ -18,7 +18,12 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.reslot.migrate.internal.ClusterNodesParser;
 
 /**
@@ -39,6 +44,8 @@ public final class ClusterAccess implements AutoCloseable {
     private final AccessOptions options;
     private final RedisClient client;
     private final Map<String, StatefulRedisConnection<byte[], byte[]>> connections = new LinkedHashMap<>();
+    private RedisClusterClient metadataClient;
+    private StatefulRedisClusterConnection<String, String> metadata;
 
     private ClusterAccess(AccessOptions options) {
         this.options = options;
@@ -125,6 +132,59 @@ public final class ClusterAccess implements AutoCloseable {
         return connection(node.address());
     }
 
+    /**
+     * A new connection to {@code node} that only the caller uses, for command sequences that must not interleave with
+     * other threads' commands ({@code ASKING} followed by the command it applies to). The caller closes it.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#UNREACHABLE} or {@link MigrateErrorCode#AUTH} if it cannot be
+     *     opened
+     */
+    public StatefulRedisConnection<byte[], byte[]> dedicated(NodeInfo node) {
+        try {
+            return client.connect(ByteArrayCodec.INSTANCE, uri(node.address()));
+        } catch (RedisConnectionException e) {
+            throw classify(node.address(), e);
+        }
+    }
+
+    /**
+     * A slot-routed connection (following MOVED and ASK) for reslot's own records: jobs and the lock, all under the
+     * {@code {reslot}} hash tag. Opened on first use from the masters of the current topology; closed by
+     * {@link #close()}.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#UNREACHABLE} or {@link MigrateErrorCode#AUTH} if it cannot be
+     *     opened
+     */
+    public synchronized StatefulRedisClusterConnection<String, String> metadata() {
+        if (metadata != null) {
+            return metadata;
+        }
+        List<RedisURI> seeds = new ArrayList<>();
+        for (NodeInfo master : topology().masters()) {
+            if (!master.isFailing() && !master.isIncomplete()) {
+                seeds.add(uri(master.address()));
+            }
+        }
+        if (seeds.isEmpty()) {
+            throw new MigrateException(MigrateErrorCode.UNREACHABLE, "no master of the cluster is reachable");
+        }
+        metadataClient = RedisClusterClient.create(seeds);
+        metadataClient.setOptions(ClusterClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).build())
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                // slots move under reslot's own feet: learn the new owner on the first MOVED
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+                .build());
+        try {
+            metadata = metadataClient.connect(StringCodec.UTF8);
+        } catch (RedisException e) {
+            metadataClient.shutdown();
+            metadataClient = null;
+            throw classify(seeds.get(0).getHost() + ":" + seeds.get(0).getPort(), e);
+        }
+        return metadata;
+    }
+
     private String clusterNodes(String address) {
         try {
             return connection(address).sync().clusterNodes();
@@ -138,15 +198,8 @@ public final class ClusterAccess implements AutoCloseable {
         if (connection != null && connection.isOpen()) {
             return connection;
         }
-        AccessOptions.HostPort hostPort = AccessOptions.HostPort.parse(address);
-        RedisURI.Builder uri = RedisURI.builder().withHost(hostPort.host()).withPort(hostPort.port())
-                .withSsl(options.tls()).withTimeout(options.commandTimeout());
-        char[] password = options.password();
-        if (password != null) {
-            uri = options.user() == null ? uri.withPassword(password) : uri.withAuthentication(options.user(), password);
-        }
         try {
-            connection = client.connect(ByteArrayCodec.INSTANCE, uri.build());
+            connection = client.connect(ByteArrayCodec.INSTANCE, uri(address));
         } catch (RedisConnectionException e) {
             throw classify(address, e);
         }
@@ -154,7 +207,18 @@ public final class ClusterAccess implements AutoCloseable {
         return connection;
     }
 
-    private static MigrateException classify(String address, RedisException e) {
+    private RedisURI uri(String address) {
+        AccessOptions.HostPort hostPort = AccessOptions.HostPort.parse(address);
+        RedisURI.Builder uri = RedisURI.builder().withHost(hostPort.host()).withPort(hostPort.port())
+                .withSsl(options.tls()).withTimeout(options.commandTimeout());
+        char[] password = options.password();
+        if (password != null) {
+            uri = options.user() == null ? uri.withPassword(password) : uri.withAuthentication(options.user(), password);
+        }
+        return uri.build();
+    }
+
+    static MigrateException classify(String address, RedisException e) {
         String message = rootMessage(e);
         if (message.contains("NOAUTH") || message.contains("WRONGPASS") || message.contains("NOPERM")) {
             return new MigrateException(MigrateErrorCode.AUTH, address + " refused the credentials: " + message, e);
@@ -178,6 +242,12 @@ public final class ClusterAccess implements AutoCloseable {
     public synchronized void close() {
         connections.values().forEach(StatefulRedisConnection::close);
         connections.clear();
+        if (metadataClient != null) {
+            metadata.close();
+            metadataClient.shutdown();
+            metadataClient = null;
+            metadata = null;
+        }
         client.shutdown();
     }
 }

@@ -8,6 +8,14 @@ public enum MigrateErrorCode {
     PROTOCOL,
     /** The arguments do not fit the cluster (unknown node, ambiguous node prefix, slot out of range). */
     BAD_INPUT,
-    /** A node refused the credentials. */
-    AUTH
+    /** A node refused the credentials, or the user lacks a permission. */
+    AUTH,
+    /** Another run holds the cluster's lock. */
+    LOCKED,
+    /**
+     * A job stopped part way: a node answered an error that must not be retried blindly (BUSYKEY with a different
+     * value, MOVED, CLUSTERDOWN, READONLY, LOADING, OOM...), the lock was lost, or the run was interrupted. The slot
+     * being moved is left open and the job can be resumed.
+     */
+    STOPPED
 }
