@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
@@ -78,6 +79,11 @@ final class Mover {
     private final AtomicLong bytesMoved = new AtomicLong();
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<MigrateException> failure = new AtomicReference<>();
+    private final Queue<Told> told = new ConcurrentLinkedQueue<>();
+
+    /** A SETSLOT NODE sent to a master other than the pair, whose reply is checked at the end. */
+    private record Told(NodeInfo master, int slot, RedisFuture<String> reply) {
+    }
 
     /**
      * @param topology the cluster as it is when the run starts: nodes are looked up by id in it, and the masters in
@@ -109,6 +115,7 @@ final class Mover {
             schedule(pending, threads);
         } finally {
             threads.shutdownNow();
+            collectTold();
             dedicated.values().forEach(byTarget -> byTarget.values().forEach(StatefulRedisConnection::close));
         }
         MigrateException failed = failure.get();
@@ -270,16 +277,41 @@ final class Mover {
         return connection;
     }
 
+    /** Remembers a SETSLOT NODE sent to another master ({@code reply} null if it could not be sent). */
+    void toldLater(NodeInfo master, int slot, RedisFuture<String> reply) {
+        told.add(new Told(master, slot, reply));
+    }
+
+    private void collectTold() {
+        Map<String, List<Integer>> missed = new LinkedHashMap<>();
+        for (Told t : told) {
+            String why;
+            try {
+                if (t.reply() == null) {
+                    why = "not reachable";
+                } else {
+                    t.reply().get();
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                why = String.valueOf(e.getCause().getMessage());
+            }
+            missed.computeIfAbsent(t.master().address() + " (" + why + ")", k -> new ArrayList<>()).add(t.slot());
+        }
+        missed.forEach((master, slots) -> warnings.add(master + " missed CLUSTER SETSLOT NODE for slots "
+                + io.reslot.slot.SlotSet.of(slots.stream().mapToInt(Integer::intValue).toArray())
+                + "; it learns the new owners from the other nodes"));
+    }
+
     void emit(MoveEvent event) {
         try {
             listener.on(event);
         } catch (RuntimeException ignored) {
             // a listener's bug must not leave a slot half moved
         }
-    }
-
-    void warn(String warning) {
-        warnings.add(warning);
     }
 
     private NodeInfo node(String id) {

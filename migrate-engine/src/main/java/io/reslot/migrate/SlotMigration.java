@@ -100,7 +100,11 @@ final class SlotMigration {
             call(tgt.clusterSetSlotNode(slot, target.id()), "CLUSTER SETSLOT NODE on the target");
         }
         if (sourceOwns) {
-            moveKeys(); // empty by now unless something wrote behind our back; never hand over a slot with keys
+            // Empty a moment ago, and a MIGRATING slot takes no new key; but a node that loses a slot deletes the
+            // keys it still has in it, so look once more right before handing it over.
+            if (call(src.clusterCountKeysInSlot(slot), "CLUSTER COUNTKEYSINSLOT") > 0) {
+                moveKeys();
+            }
             handOverOnSource();
         }
         tellOtherMasters();
@@ -128,6 +132,7 @@ final class SlotMigration {
         }
     }
 
+    /** MIGRATEs keys until the source holds none of the slot. */
     private void moveKeys() {
         int retries = 0;
         int emptyRounds = 0;
@@ -145,8 +150,11 @@ final class SlotMigration {
                 continue;
             }
             try {
-                migrate(batch, mover.options().onBusyKey() == BusyKeyPolicy.REPLACE);
+                long left = migrate(batch, mover.options().onBusyKey() == BusyKeyPolicy.REPLACE);
                 retries = 0;
+                if (left == 0) {
+                    return;
+                }
             } catch (Failure e) {
                 if (e.kind == Failure.Kind.REPLY && e.getMessage().contains("BUSYKEY")) {
                     resolveBusyKeys(batch);
@@ -164,18 +172,23 @@ final class SlotMigration {
 
     /**
      * One MIGRATE of {@code batch}; the sizes of a few of its keys are asked for first, on the same connection, so
-     * that they are measured while the keys are still on the source.
+     * that they are measured while the keys are still on the source, and the keys left in the slot are counted
+     * right after it in the same round trip (for a slot of a few keys, that count is usually 0 and ends the slot).
+     *
+     * @return the keys of the slot left on the source after the MIGRATE
      */
-    private void migrate(List<byte[]> batch, boolean replace) {
+    private long migrate(List<byte[]> batch, boolean replace) {
         try {
             mover.throttle().acquire(batch.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MigrateException(MigrateErrorCode.STOPPED, "interrupted");
         }
-        List<RedisFuture<Long>> samples = new ArrayList<>(SAMPLED_KEYS);
-        for (int i = 0; i < Math.min(SAMPLED_KEYS, batch.size()); i++) {
-            samples.add(src.memoryUsage(batch.get(i * (batch.size() - 1) / Math.max(1, SAMPLED_KEYS - 1))));
+        // a small batch is a round trip more than a byte count: one sample is enough there
+        int sampled = batch.size() < 32 ? 1 : SAMPLED_KEYS;
+        List<RedisFuture<Long>> samples = new ArrayList<>(sampled);
+        for (int i = 0; i < sampled; i++) {
+            samples.add(src.memoryUsage(batch.get(i * (batch.size() - 1) / Math.max(1, sampled - 1))));
         }
         MoverOptions options = mover.options();
         MigrateArgs<byte[]> args = MigrateArgs.Builder.keys(batch);
@@ -193,6 +206,7 @@ final class SlotMigration {
         }
         long sent = System.nanoTime();
         RedisFuture<String> reply = src.migrate(target.host(), target.port(), 0, options.timeoutMillis(), args);
+        RedisFuture<Long> left = src.clusterCountKeysInSlot(slot);
         await(reply);
         long pause = mover.serviceMicros(source, sent, System.nanoTime());
         long estimate = estimateBytes(samples, batch.size());
@@ -201,6 +215,7 @@ final class SlotMigration {
         bytes += Math.max(0, estimate);
         mover.emit(new MoveEvent.BatchMoved(slot, batch.size(), Math.max(0, estimate), pause));
         waitForReplicas(batch.size());
+        return await(left);
     }
 
     private long estimateBytes(List<RedisFuture<Long>> samples, int batchKeys) {
@@ -314,26 +329,19 @@ final class SlotMigration {
         }
     }
 
+    /**
+     * Sends SETSLOT NODE to every other master without waiting: the slot is already served by the target, and a
+     * master that misses it learns the owner from the others; the mover collects the replies at the end.
+     */
     private void tellOtherMasters() {
-        List<NodeInfo> others = mover.mastersOtherThan(source, target);
-        List<RedisFuture<String>> replies = new ArrayList<>(others.size());
-        for (NodeInfo other : others) {
+        for (NodeInfo other : mover.mastersOtherThan(source, target)) {
+            RedisFuture<String> reply;
             try {
-                replies.add(mover.access().connection(other).async().clusterSetSlotNode(slot, target.id()));
+                reply = mover.access().connection(other).async().clusterSetSlotNode(slot, target.id());
             } catch (MigrateException e) {
-                replies.add(null);
+                reply = null;
             }
-        }
-        for (int i = 0; i < others.size(); i++) {
-            try {
-                if (replies.get(i) == null) {
-                    throw new Failure(Failure.Kind.CONNECTION, "not reachable");
-                }
-                await(replies.get(i));
-            } catch (Failure e) {
-                mover.warn("slot " + slot + ": " + describe(others.get(i)) + " missed CLUSTER SETSLOT NODE ("
-                        + e.getMessage() + "); it learns the new owner from the others");
-            }
+            mover.toldLater(other, slot, reply);
         }
     }
 

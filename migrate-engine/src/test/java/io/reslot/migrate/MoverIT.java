@@ -150,6 +150,80 @@ class MoverIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(BundledRedis.class)
+    void clientsWritingTheMovingSlotsLoseNothingAndSeeNoError(BundledRedis version) throws Exception {
+        LocalCluster cluster = cluster(version);
+        try (ClusterAccess access = ClusterAccess.connect(seed(cluster))) {
+            Topology topology = access.topology();
+            NodeInfo source = topology.masters().get(1);
+            NodeInfo target = topology.masters().get(2);
+            int first = source.slots().next(0) + 1000;
+            SlotSet moving = SlotSet.parse(first + "-" + (first + 199));
+            TestData.load(cluster, moving, 5);
+            int writers = 4;
+            int keysPerWriter = 400;
+            java.util.concurrent.atomic.AtomicBoolean moving0 = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            List<java.util.concurrent.Future<long[]>> counts = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicLong opsDuringMove = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(writers);
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                counts.add(pool.submit(() -> {
+                    long[] acknowledged = new long[keysPerWriter];
+                    int[] slots = moving.toArray();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    try (var connection = cluster.clusterClient().connect()) {
+                        var redis = connection.sync();
+                        started.countDown();
+                        // bounded in count and time; keeps going a little after the move to cover the hand-over
+                        for (int op = 0; op < 200_000 && System.nanoTime() < deadline; op++) {
+                            int i = op % keysPerWriter;
+                            String key = "{" + io.reslot.slot.SlotTags.tagFor(slots[i % slots.length]) + "}w" + writer
+                                    + ":" + i;
+                            assertThat(redis.incr(key)).isEqualTo(acknowledged[i] + 1);
+                            acknowledged[i]++;
+                            if (moving0.get()) {
+                                opsDuringMove.incrementAndGet();
+                            }
+                            if (!moving0.get() && op > 5 * keysPerWriter) {
+                                break;
+                            }
+                        }
+                    }
+                    return acknowledged;
+                }));
+            }
+            started.await();
+            Mover.Result result;
+            try {
+                result = move(access, source, target, moving, MoverOptions.builder().batchKeys(10).build(),
+                        new Recorder(), new ArrayList<>());
+            } finally {
+                moving0.set(false);
+            }
+            pool.shutdown();
+            try (var connection = cluster.clusterClient().connect()) {
+                int[] slots = moving.toArray();
+                for (int w = 0; w < writers; w++) {
+                    long[] acknowledged = counts.get(w).get(); // rethrows any error a writer saw
+                    for (int i = 0; i < keysPerWriter; i++) {
+                        String key = "{" + io.reslot.slot.SlotTags.tagFor(slots[i % slots.length]) + "}w" + w + ":" + i;
+                        String value = connection.sync().get(key);
+                        assertThat(value == null ? 0 : Long.parseLong(value)).as(key).isEqualTo(acknowledged[i]);
+                    }
+                }
+            }
+            assertThat(result.slots()).isEqualTo(200);
+            assertThat(opsDuringMove.get()).as("writes while slots moved").isGreaterThan(1000);
+            for (int slot : moving.toArray()) {
+                assertThat(TestData.countKeys(cluster, source.id(), slot)).isZero();
+            }
+            assertThat(awaitAgreement(access).nodes()).noneMatch(NodeInfo::hasOpenSlots);
+        }
+    }
+
     /** The topology once every node agrees (gossip spreads the new owners within a few seconds). */
     static Topology awaitAgreement(ClusterAccess access) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
