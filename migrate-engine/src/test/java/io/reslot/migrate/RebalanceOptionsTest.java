@@ -2,6 +2,7 @@ package io.reslot.migrate;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class RebalanceOptionsTest {
     @Test
     void weightsAreCopiedAndUnmodifiable() {
         Map<String, Double> weights = new HashMap<>(Map.of("a", 1.0));
-        RebalanceOptions options = new RebalanceOptions(new java.util.TreeMap<>(weights), 2, false);
+        RebalanceOptions options = new RebalanceOptions(new TreeMap<>(weights), 2, false);
         weights.put("b", 2.0);
 
         assertThat(options.weights()).containsOnlyKeys("a");
