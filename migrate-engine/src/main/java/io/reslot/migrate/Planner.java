@@ -162,15 +162,13 @@ public final class Planner {
         Masters m = new Masters(t);
         double[] weight = new double[m.size()];
         Arrays.fill(weight, RebalanceOptions.DEFAULT_WEIGHT);
-        boolean[] weighted = new boolean[m.size()];
         String[] weightedAs = new String[m.size()];
         for (Map.Entry<String, Double> e : o.weights().entrySet()) {
             int i = m.resolve(e.getKey(), "weighted node");
-            if (weighted[i]) {
+            if (weightedAs[i] != null) {
                 throw badInput("two weights name " + m.name(i) + " ('" + weightedAs[i] + "' and '" + e.getKey()
                         + "'); give one");
             }
-            weighted[i] = true;
             weightedAs[i] = e.getKey();
             weight[i] = e.getValue();
         }
@@ -179,7 +177,7 @@ public final class Planner {
         int n = 0;
         long total = 0;
         for (int i = 0; i < m.size(); i++) {
-            if (m.count(i) > 0 || o.useEmptyMasters() || weighted[i]) {
+            if (m.count(i) > 0 || o.useEmptyMasters() || weightedAs[i] != null) {
                 involved[i] = true;
                 members[n++] = i;
                 total += m.count(i);
