@@ -17,5 +17,12 @@ public enum MigrateErrorCode {
      * value, MOVED, CLUSTERDOWN, READONLY, LOADING, OOM...), the lock was lost, or the run was interrupted. The slot
      * being moved is left open and the job can be resumed.
      */
-    STOPPED
+    STOPPED,
+    /** The run was interrupted (Ctrl-C); what it changed is recorded and the job can be resumed. */
+    INTERRUPTED,
+    /**
+     * The cluster is not in a state to start a job: nodes disagree, slots are open or uncovered, a master is failing.
+     * Nothing was changed; {@code reslot check} and {@code reslot fix} deal with it.
+     */
+    UNHEALTHY
 }

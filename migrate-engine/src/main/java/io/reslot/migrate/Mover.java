@@ -80,6 +80,8 @@ final class Mover {
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<MigrateException> failure = new AtomicReference<>();
     private final Queue<Told> told = new ConcurrentLinkedQueue<>();
+    /** Set when the run is interrupted: every slot stops at its next step, left open and resumable. */
+    private volatile boolean halted;
 
     /** A SETSLOT NODE sent to a master other than the pair, whose reply is checked at the end. */
     private record Told(NodeInfo master, int slot, RedisFuture<String> reply) {
@@ -145,8 +147,9 @@ final class Mover {
                 running.remove(finished.take());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(new MigrateException(MigrateErrorCode.STOPPED, "interrupted"));
-                // the workers see the failure and stop before their next slot; wait for them to settle
+                halted = true;
+                fail(new MigrateException(MigrateErrorCode.INTERRUPTED, "interrupted"));
+                // the workers stop at their next step; wait for them to settle
                 awaitQuietly(running, finished);
                 return;
             }
@@ -231,8 +234,17 @@ final class Mover {
         return options;
     }
 
-    Control control() {
-        return control;
+    /**
+     * Called before every step that changes the cluster.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#INTERRUPTED} if the run was interrupted, or as
+     *     {@link Control#checkContinue()} says
+     */
+    void checkContinue() {
+        if (halted) {
+            throw new MigrateException(MigrateErrorCode.INTERRUPTED, "interrupted");
+        }
+        control.checkContinue();
     }
 
     Throttle throttle() {

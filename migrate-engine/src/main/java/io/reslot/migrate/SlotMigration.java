@@ -83,7 +83,7 @@ final class SlotMigration {
      */
     Outcome run() {
         mover.emit(new MoveEvent.SlotStarted(slot, source.id(), target.id()));
-        mover.control().checkContinue();
+        mover.checkContinue();
         boolean targetOwns = !open(tgt, "IMPORTING", source.id(), "already the owner");
         boolean sourceOwns = open(src, "MIGRATING", target.id(), "not the owner");
         if (!targetOwns && !sourceOwns) {
@@ -95,7 +95,7 @@ final class SlotMigration {
         if (sourceOwns) {
             moveKeys();
         }
-        mover.control().checkContinue();
+        mover.checkContinue();
         if (!targetOwns) {
             call(tgt.clusterSetSlotNode(slot, target.id()), "CLUSTER SETSLOT NODE on the target");
         }
@@ -137,7 +137,7 @@ final class SlotMigration {
         int retries = 0;
         int emptyRounds = 0;
         while (true) {
-            mover.control().checkContinue();
+            mover.checkContinue();
             List<byte[]> batch = call(src.clusterGetKeysInSlot(slot, sizer.next()), "CLUSTER GETKEYSINSLOT");
             if (batch.isEmpty()) {
                 long left = call(src.clusterCountKeysInSlot(slot), "CLUSTER COUNTKEYSINSLOT");
@@ -182,7 +182,7 @@ final class SlotMigration {
             mover.throttle().acquire(batch.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MigrateException(MigrateErrorCode.STOPPED, "interrupted");
+            throw new MigrateException(MigrateErrorCode.INTERRUPTED, "interrupted");
         }
         // a small batch is a round trip more than a byte count: one sample is enough there
         int sampled = batch.size() < 32 ? 1 : SAMPLED_KEYS;
@@ -242,7 +242,7 @@ final class SlotMigration {
      */
     private void resolveBusyKeys(List<byte[]> batch) {
         for (byte[] key : batch) {
-            mover.control().checkContinue();
+            mover.checkContinue();
             try {
                 migrate(List.of(key), false);
                 continue;
@@ -359,7 +359,7 @@ final class SlotMigration {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reply.cancel(false);
-            throw new MigrateException(MigrateErrorCode.STOPPED, "interrupted");
+            throw new MigrateException(MigrateErrorCode.INTERRUPTED, "interrupted");
         } catch (ExecutionException e) {
             throw Failure.of(e.getCause());
         }
@@ -370,7 +370,7 @@ final class SlotMigration {
             TimeUnit.MILLISECONDS.sleep(Math.min(2000, 50L << attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MigrateException(MigrateErrorCode.STOPPED, "interrupted");
+            throw new MigrateException(MigrateErrorCode.INTERRUPTED, "interrupted");
         }
     }
 
