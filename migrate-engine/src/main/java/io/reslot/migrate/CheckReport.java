@@ -172,8 +172,7 @@ public record CheckReport(int nodes, int masters, int answered, List<Problem> pr
                 .append(masters).append(masters == 1 ? " master), " : " masters), ")
                 .append(answered).append(" answered: ");
         if (problems.isEmpty()) {
-            return out.append("healthy (views agree, all slots served, none open, no failing node, "
-                    + "no keys in slots a node does not serve)\n").toString();
+            return out.append("healthy\n").toString();
         }
         out.append(problems.size()).append(problems.size() == 1 ? " problem\n" : " problems\n");
         List<String[]> rows = new ArrayList<>();
