@@ -8,7 +8,9 @@ final class Commands {
 
     /** Every command; a new command is one class and one line here. */
     static final List<Command> ALL = List.of(
-            new SlotCommand());
+            new SlotCommand(),
+            new NodesCommand(),
+            new CheckCommand());
 
     private Commands() {
     }

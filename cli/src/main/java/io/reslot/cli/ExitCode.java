@@ -12,6 +12,12 @@ final class ExitCode {
     /** Bad input (arguments, input lines); nothing was changed. */
     static final int BAD_INPUT = 2;
 
+    /** {@code check} or {@code validate} found problems. */
+    static final int PROBLEMS = 3;
+
+    /** Another run holds the cluster's lock. */
+    static final int LOCKED = 4;
+
     /**
      * Whoever read stdout stopped reading ({@code reslot slot | head}): 128 + SIGPIPE, the code a shell reports for a
      * Unix tool that the signal ended, so {@code pipefail} scripts see the same thing.

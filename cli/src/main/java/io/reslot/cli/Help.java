@@ -30,7 +30,9 @@ final class Help {
         }
         text.append("\nGlobal options:\n");
         appendOptions(text, GlobalOptions.create());
-        return text.append("\nRun 'reslot <command> --help' for the options of a command.\n").toString();
+        return text.append("\nExit codes: 0 done, 1 failed, 2 bad input, 3 problems found (check), 4 the\n"
+                + "cluster is locked by another run.\n")
+                .append("\nRun 'reslot <command> --help' for the options of a command.\n").toString();
     }
 
     /** A command's help: usage line, description, its options, then the global options. */

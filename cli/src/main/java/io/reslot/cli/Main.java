@@ -10,8 +10,11 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import io.reslot.migrate.MigrateErrorCode;
+import io.reslot.migrate.MigrateException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Options;
@@ -21,9 +24,10 @@ import org.apache.commons.cli.ParseException;
  * The {@code reslot} command: {@code reslot [global options] <command> [command options]}, as specified in
  * {@code CLI.md}.
  *
- * <p>Exit codes: 0 done, 1 failed (an unexpected error, reported as one line on stderr; {@code -v} adds the stack
- * trace), 2 bad input (unknown command or option, malformed argument or input line). Results go to stdout, every
- * diagnostic to stderr, each starting with {@code reslot: }.
+ * <p>Exit codes: 0 done, 1 failed (reported as one line on stderr; {@code -v} adds the stack trace), 2 bad input
+ * (unknown command or option, malformed argument or input line, bad connection options), 3 problems found, 4 the
+ * cluster's lock is held by another run. Results go to stdout, every diagnostic to stderr, each starting with
+ * {@code reslot: }, also with {@code --json}.
  */
 public final class Main {
 
@@ -44,10 +48,15 @@ public final class Main {
     }
 
     /**
-     * Runs {@code reslot} with {@code args} on the given streams and returns the exit code. Never exits the JVM;
-     * flushes {@code out} and {@code err} but closes neither.
+     * Runs {@code reslot} with {@code args} on the given streams and the process environment and returns the exit
+     * code. Never exits the JVM; flushes {@code out} and {@code err} but closes neither.
      */
     static int run(String[] args, InputStream in, OutputStream out, OutputStream err) {
+        return run(args, in, out, err, System.getenv());
+    }
+
+    /** As {@link #run(String[], InputStream, OutputStream, OutputStream)}, with {@code env} as the environment. */
+    static int run(String[] args, InputStream in, OutputStream out, OutputStream err, Map<String, String> env) {
         Stdout stdout = new Stdout(out);
         BufferedOutputStream buffered = new BufferedOutputStream(stdout, OUTPUT_BUFFER);
         PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
@@ -55,10 +64,12 @@ public final class Main {
         boolean verbose = verbose(args);
         int code;
         try {
-            code = dispatch(args, io);
+            code = dispatch(args, io, env);
             buffered.flush();
         } catch (UsageException e) {
             code = fail(io, ExitCode.BAD_INPUT, e.getMessage(), null);
+        } catch (MigrateException e) {
+            code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
         } catch (IOException | RuntimeException e) {
             // A reader that went away is not an error of ours: end quietly, as a Unix tool ended by SIGPIPE does.
             code = stdout.pipeClosed ? ExitCode.CLOSED_PIPE : fail(io, ExitCode.FAILED, describe(e), verbose ? e : null);
@@ -80,7 +91,16 @@ public final class Main {
         return false;
     }
 
-    private static int dispatch(String[] args, Io io) throws IOException {
+    /** The one mapping of engine error codes to exit codes. */
+    static int exitCode(MigrateErrorCode code) {
+        return switch (code) {
+            case BAD_INPUT -> ExitCode.BAD_INPUT;
+            case LOCKED -> ExitCode.LOCKED;
+            case UNREACHABLE, PROTOCOL, AUTH, STOPPED -> ExitCode.FAILED;
+        };
+    }
+
+    private static int dispatch(String[] args, Io io, Map<String, String> env) throws IOException {
         CommandLine global = parse(GlobalOptions.create(), args, true, "reslot --help");
         List<String> rest = global.getArgList();
         if (!rest.isEmpty() && rest.get(0).equals("--")) {
@@ -115,10 +135,7 @@ public final class Main {
             io.print(Help.command(command));
             return ExitCode.OK;
         }
-        return command.run(new Command.Invocation(line,
-                GlobalOptions.given(GlobalOptions.JSON, global, line),
-                GlobalOptions.given(GlobalOptions.VERBOSE, global, line),
-                io));
+        return command.run(new Command.Invocation(line, GlobalOptions.read(global, line), env, io));
     }
 
     private static CommandLine parse(Options options, String[] args, boolean stopAtNonOption, String helpHint) {
@@ -195,6 +212,10 @@ public final class Main {
     private static String describe(Exception e) {
         String message = e.getMessage();
         String what = message == null || message.isBlank() ? e.getClass().getName() : message;
-        return (e instanceof IOException ? "I/O error: " : "unexpected error: ") + what.replace('\n', ' ');
+        return (e instanceof IOException ? "I/O error: " : "unexpected error: ") + oneLine(what);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replace('\n', ' ');
     }
 }

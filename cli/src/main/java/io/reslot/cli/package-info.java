@@ -4,8 +4,13 @@
  * <p>{@link io.reslot.cli.Main} reads the global options, picks the command named by the first non-option argument
  * from the registry in {@code Commands}, parses that command's options together with the global ones (so
  * {@code reslot --json slot k} and {@code reslot slot --json k} mean the same), runs it and turns the outcome into
- * the exit codes of {@code CLI.md}: 0 done, 1 failed, 2 bad input. Each command is one class implementing
- * {@code Command}; adding one is that class plus one line in {@code Commands}.
+ * the exit codes of {@code CLI.md}: 0 done, 1 failed, 2 bad input, 3 problems found, 4 locked ({@code Main} maps
+ * the engine's error codes to them in one place). Each command is one class implementing {@code Command}; adding
+ * one is that class plus one line in {@code Commands}.
+ *
+ * <p>Commands that talk to a cluster get their {@code AccessOptions} from {@code Connection}, which reads the
+ * connection options and the environment only when a command connects; passwords come from an environment
+ * variable or a file, never from the command line.
  *
  * <p>Commands never touch {@code System.in/out/err} or call {@code System.exit}: they get their streams in an
  * {@code Io} and return an exit code, so tests run them in-process. Output that a script reads goes to stdout,

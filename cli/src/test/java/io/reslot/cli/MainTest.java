@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
+import io.reslot.migrate.MigrateErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +27,8 @@ class MainTest {
 
         assertThat(result.exit()).isZero();
         assertThat(result.stdout()).startsWith("usage: reslot [global options] <command> [command options]\n")
-                .contains("\n  slot  print the hash slot of each key\n", "--version", "--json");
+                .containsPattern("\n  slot +print the hash slot of each key\n") // padded to the longest name
+                .contains("--version", "--json");
         assertThat(result.stderr()).isEmpty();
     }
 
@@ -102,6 +106,65 @@ class MainTest {
             });
             assertThat(Commands.named(command.name())).containsSame(command);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "nodes --help", "check --help", "slot --help"})
+    void listsTheGlobalConnectionOptionsInEveryHelp(String args) {
+        Cli.Result result = Cli.run(args.split(" "));
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).contains("\nGlobal options:\n", "-c, --cluster HOST:PORT", "--user NAME",
+                "--password-env VAR", "--password-file FILE", "--tls", "--yes", "  -q  ", "$RESLOT_CLUSTER",
+                "$REDISCLI_AUTH");
+    }
+
+    @Test
+    void rejectsABadSeedBeforeConnecting() {
+        Cli.Result result = Cli.run("--cluster", "localhost", "nodes");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stdoutBytes()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("reslot: --cluster: 'localhost' is not HOST:PORT\n");
+    }
+
+    @Test
+    void rejectsAMissingPasswordVariableAlsoWithJson() {
+        Cli.Result result = Cli.runWithEnv(Map.of(), "check", "--json", "--password-env", "RESLOT_TEST_NO_SUCH");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stdoutBytes()).isEmpty();
+        assertThat(result.stderr())
+                .isEqualTo("reslot: --password-env: environment variable RESLOT_TEST_NO_SUCH is not set\n");
+    }
+
+    @Test
+    void ignoresConnectionSettingsInCommandsThatDoNotConnect() {
+        Cli.Result result = Cli.runWithEnv(Map.of("RESLOT_CLUSTER", "garbage"), "-c", "bad", "slot", "foo");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stdout()).isEqualTo("12182\tfoo\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nodes", "check"})
+    void rejectsArgumentsToCommandsThatTakeNone(String command) {
+        Cli.Result result = Cli.run(command, "extra");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("reslot: unexpected argument 'extra'; this command takes none\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(MigrateErrorCode.class)
+    void mapsEveryEngineErrorCodeToAnExitCode(MigrateErrorCode code) {
+        int expected = switch (code) {
+            case BAD_INPUT -> 2;
+            case LOCKED -> 4;
+            default -> 1;
+        };
+
+        assertThat(Main.exitCode(code)).isEqualTo(expected);
     }
 
     @Test

@@ -106,7 +106,7 @@ public record Plan(Kind kind, List<Transfer> transfers, List<Share> masters) {
             rows.add(new String[] {"FROM", "TO", "SLOTS", "RANGES"});
             for (Transfer t : transfers) {
                 rows.add(new String[] {shortNode(t.source(), t.sourceAddress()), shortNode(t.target(), t.targetAddress()),
-                        Integer.toString(t.slots().size()), abbreviate(t.slots().toString())});
+                        Integer.toString(t.slots().size()), Tables.abbreviate(t.slots().toString())});
             }
             Tables.append(out, rows);
             out.append(slotCount()).append(" slots in ").append(transfers.size())
@@ -127,9 +127,5 @@ public record Plan(Kind kind, List<Transfer> transfers, List<Share> masters) {
 
     private static String shortNode(String id, String address) {
         return address + " (" + id.substring(0, Math.min(8, id.length())) + ")";
-    }
-
-    private static String abbreviate(String ranges) {
-        return ranges.length() <= 60 ? ranges : ranges.substring(0, ranges.lastIndexOf(',', 57) + 1) + "...";
     }
 }

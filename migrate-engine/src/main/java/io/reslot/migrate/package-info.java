@@ -5,5 +5,9 @@
  * connection per node (admin and migration commands are never routed by slot), and reads its
  * {@link io.reslot.migrate.Topology}: the nodes, their roles, the slots each serves and has open, and whether all
  * nodes agree. Plans, the ASK-safe mover, check and fix build on these.
+ *
+ * <p>{@link io.reslot.migrate.ClusterCheck} only reads: the nodes with their key counts
+ * ({@link io.reslot.migrate.NodesReport}), and what is wrong ({@link io.reslot.migrate.CheckReport}), each problem
+ * carrying the nodes, slots and key counts that a fix acts on.
  */
 package io.reslot.migrate;

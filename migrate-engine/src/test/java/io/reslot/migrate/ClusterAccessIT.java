@@ -2,17 +2,13 @@ package io.reslot.migrate;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
 
 import io.lettuce.core.api.sync.RedisCommands;
 import io.reslot.sandbox.BundledRedis;
 import io.reslot.sandbox.LocalCluster;
-import io.reslot.sandbox.RedisServerBinary;
 import io.reslot.slot.KeySlot;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,23 +16,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Discovery and topology against real clusters of both bundled Redis versions (3 masters, 1 replica each). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterAccessIT {
 
-    private final Map<BundledRedis, LocalCluster> clusters = new EnumMap<>(BundledRedis.class);
+    @RegisterExtension
+    static final SandboxClusters CLUSTERS = new SandboxClusters();
 
-    private LocalCluster cluster(BundledRedis version) {
-        return clusters.computeIfAbsent(version, v -> LocalCluster.builder().masters(3).replicas(1)
-                .redis(RedisServerBinary.bundled(v)).start());
-    }
-
-    @AfterAll
-    void stopClusters() {
-        clusters.values().forEach(LocalCluster::close);
+    private static LocalCluster cluster(BundledRedis version) {
+        return CLUSTERS.get(version);
     }
 
     private static AccessOptions seed(LocalCluster cluster) {
-        return AccessOptions.builder().seeds(cluster.masters().get(0).address()).build();
+        return SandboxClusters.seed(cluster);
     }
 
     @ParameterizedTest
