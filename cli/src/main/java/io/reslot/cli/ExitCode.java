@@ -18,6 +18,9 @@ final class ExitCode {
     /** Another run holds the cluster's lock. */
     static final int LOCKED = 4;
 
+    /** Interrupted (Ctrl-C): 128 + SIGINT, as a shell reports it; what was done is recorded and can be resumed. */
+    static final int INTERRUPTED = 130;
+
     /**
      * Whoever read stdout stopped reading ({@code reslot slot | head}): 128 + SIGPIPE, the code a shell reports for a
      * Unix tool that the signal ended, so {@code pipefail} scripts see the same thing.

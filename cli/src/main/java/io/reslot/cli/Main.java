@@ -96,7 +96,8 @@ public final class Main {
         return switch (code) {
             case BAD_INPUT -> ExitCode.BAD_INPUT;
             case LOCKED -> ExitCode.LOCKED;
-            case UNREACHABLE, PROTOCOL, AUTH, STOPPED -> ExitCode.FAILED;
+            case INTERRUPTED -> ExitCode.INTERRUPTED;
+            case UNREACHABLE, PROTOCOL, AUTH, STOPPED, UNHEALTHY -> ExitCode.FAILED;
         };
     }
 
