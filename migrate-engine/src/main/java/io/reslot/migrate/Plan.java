@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
@@ -87,6 +88,7 @@ public record Plan(Kind kind, List<Transfer> transfers, List<Share> masters) {
     }
 
     /** Whether nothing moves. */
+    @JsonIgnore // derived, and Jackson would otherwise write it as a property "empty" that it cannot read back
     public boolean isEmpty() {
         return transfers.isEmpty();
     }
