@@ -5,5 +5,9 @@
  * connection per node (admin and migration commands are never routed by slot), and reads its
  * {@link io.reslot.migrate.Topology}: the nodes, their roles, the slots each serves and has open, and whether all
  * nodes agree. Plans, the ASK-safe mover, check and fix build on these.
+ *
+ * <p>Every move is a job: a {@link io.reslot.migrate.JobRecord} (plan, mover options, state, slots done) kept in the
+ * cluster itself under the {@code {reslot}} hash tag, so that {@code reslot resume} can finish it from any machine,
+ * and a lease lock in the same slot keeps two runs from changing one cluster at once.
  */
 package io.reslot.migrate;

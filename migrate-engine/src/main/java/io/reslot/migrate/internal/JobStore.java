@@ -146,8 +146,9 @@ public final class JobStore {
     }
 
     /**
-     * As {@link #markDone(String, int)}, without waiting: the stage completes once the server has the bit, or
-     * exceptionally with a {@link MigrateException} as {@link RedisErrors#classify} says.
+     * As {@link #markDone(String, int)}, without waiting: the stage completes once the server has set the bit, or
+     * exceptionally with a {@link MigrateException} as {@link RedisErrors#classify} says ({@code join()} reports it
+     * as the cause of a {@link CompletionException}).
      *
      * @throws IllegalArgumentException if {@code slot} is outside 0–16383
      */

@@ -3,6 +3,7 @@ package io.reslot.migrate.internal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -134,7 +135,7 @@ public final class LeaseLock implements AutoCloseable {
         byte[] token = new byte[16];
         RANDOM.nextBytes(token);
         String value = Json.write(new Holder(HexFormat.of().formatHex(token), Identity.userAtHost(), Identity.pid(),
-                purpose, Instant.now().toString()));
+                purpose, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
         long sentAt = System.nanoTime();
         List<Object> reply = eval(metadata, ACQUIRE, value, Long.toString(lease.toMillis()));
         if (reply.size() == 1) {

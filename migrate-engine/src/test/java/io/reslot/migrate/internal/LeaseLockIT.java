@@ -125,7 +125,7 @@ class LeaseLockIT {
 
     @Test
     void aDeletedLockIsLost() {
-        try (LeaseLock lock = LeaseLock.acquire(metadata, "reshard", SHORT)) {
+        try (LeaseLock lock = LeaseLock.acquire(metadata, "reshard", SAFE)) {
             redis().del(LeaseLock.KEY);
 
             await(() -> !lock.isHeld(), "the heartbeat to notice the lock is gone");
@@ -140,7 +140,7 @@ class LeaseLockIT {
 
     @Test
     void anOverwrittenLockIsLostAndLeftToItsNewOwner() {
-        LeaseLock lock = LeaseLock.acquire(metadata, "reshard", SHORT);
+        LeaseLock lock = LeaseLock.acquire(metadata, "reshard", SAFE);
         redis().set(LeaseLock.KEY, "someone else", SetArgs.Builder.px(60_000));
 
         await(() -> !lock.isHeld(), "the heartbeat to notice the lock was overwritten");
