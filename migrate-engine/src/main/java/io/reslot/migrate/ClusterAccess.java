@@ -11,7 +11,6 @@ import java.util.Set;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -25,6 +24,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.reslot.migrate.internal.ClusterNodesParser;
+import io.reslot.migrate.internal.RedisErrors;
 
 /**
  * Connections to every node of one cluster, found from seed nodes, and the cluster's {@link Topology}.
@@ -219,22 +219,7 @@ public final class ClusterAccess implements AutoCloseable {
     }
 
     static MigrateException classify(String address, RedisException e) {
-        String message = rootMessage(e);
-        if (message.contains("NOAUTH") || message.contains("WRONGPASS") || message.contains("NOPERM")) {
-            return new MigrateException(MigrateErrorCode.AUTH, address + " refused the credentials: " + message, e);
-        }
-        if (e instanceof RedisCommandExecutionException) {
-            return new MigrateException(MigrateErrorCode.PROTOCOL, address + ": " + message, e);
-        }
-        return new MigrateException(MigrateErrorCode.UNREACHABLE, address + " did not answer: " + message, e);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return RedisErrors.classify(address, e);
     }
 
     /** Closes every connection this opened. */
