@@ -1,0 +1,248 @@
+package io.reslot.migrate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.reslot.migrate.internal.JobStore;
+import io.reslot.migrate.internal.LeaseLock;
+import io.reslot.slot.SlotSet;
+
+/**
+ * Runs plans as jobs: the plan and each slot's progress are stored in the cluster, so that a run that stops (an
+ * error, Ctrl-C, a crash) can be finished by {@link #resume} from any machine, and the cluster's lease lock keeps two
+ * runs from changing the cluster at once.
+ *
+ * <pre>{@code
+ * try (ClusterAccess cluster = ClusterAccess.connect(AccessOptions.builder().seeds("10.0.0.1:7000").build())) {
+ *     Plan plan = Planner.reshard(cluster.topology(), "10.0.0.4:7000", 1000, List.of());
+ *     JobOutcome outcome = Jobs.run(cluster, plan, MoverOptions.defaults(), event -> log(event));
+ * }
+ * }</pre>
+ */
+public final class Jobs {
+
+    private Jobs() {
+    }
+
+    /**
+     * Checks that the cluster is healthy and still as the plan expects, takes the lock, stores the job and moves its
+     * slots.
+     *
+     * @param listener receives the job's events, from several threads
+     * @return what was done; an empty plan returns at once, without a job
+     * @throws MigrateException {@link MigrateErrorCode#LOCKED} if another run holds the lock;
+     *     {@link MigrateErrorCode#UNHEALTHY} if nodes disagree, slots are open or a master of the plan is failing;
+     *     {@link MigrateErrorCode#BAD_INPUT} if the plan no longer fits the cluster or the options do not fit the
+     *     connection (all three before anything is changed); {@link MigrateErrorCode#STOPPED},
+     *     {@link MigrateErrorCode#INTERRUPTED} or another code if the job stopped part way, with a message that says
+     *     what was done and how to resume
+     */
+    public static JobOutcome run(ClusterAccess access, Plan plan, MoverOptions options, MoveListener listener) {
+        requireTimeouts(access, options);
+        if (plan.isEmpty()) {
+            return new JobOutcome(null, true, 0, 0, 0, 0, 0, List.of());
+        }
+        try (LeaseLock lock = LeaseLock.acquire(access.metadata(), plan.kind().name().toLowerCase().replace('_', '-'))) {
+            // read after taking the lock: from here on no other reslot run changes the cluster
+            Topology topology = access.topology();
+            requireHealthy(topology);
+            requireFits(topology, plan, options);
+            JobStore store = new JobStore(access.metadata());
+            JobRecord job = store.create(plan, options);
+            return execute(access, store, lock, job, topology, options, listener);
+        }
+    }
+
+    /**
+     * Finishes an interrupted job: the slots it has not done yet, each from the state the nodes say it is in.
+     *
+     * @param jobId the job's id, or {@code null} for the newest unfinished job
+     * @param options how to move, or {@code null} to move as the job was started
+     * @throws MigrateException {@link MigrateErrorCode#BAD_INPUT} if there is no such job or no unfinished one;
+     *     otherwise as for {@link #run}
+     */
+    public static JobOutcome resume(ClusterAccess access, String jobId, MoverOptions options, MoveListener listener) {
+        try (LeaseLock lock = LeaseLock.acquire(access.metadata(), "resume")) {
+            JobStore store = new JobStore(access.metadata());
+            JobRecord job = jobId != null ? store.load(jobId) : store.latestUnfinished().orElseThrow(() ->
+                    new MigrateException(MigrateErrorCode.BAD_INPUT, "there is no unfinished job to resume"));
+            int total = job.plan().slotCount();
+            if (job.state() == JobState.DONE) {
+                return new JobOutcome(job.id(), true, total, total, 0, 0, 0, List.of());
+            }
+            MoverOptions moving = options != null ? options : job.options();
+            requireTimeouts(access, moving);
+            Topology topology = access.topology();
+            for (Plan.Transfer transfer : job.plan().transfers()) {
+                if (!transfer.slots().intersection(job.remaining()).isEmpty()) {
+                    requireUsableMaster(topology, transfer.source(), "source");
+                    requireUsableMaster(topology, transfer.target(), "target");
+                }
+            }
+            store.resume(job.id());
+            return execute(access, store, lock, job, topology, moving, listener);
+        }
+    }
+
+    /**
+     * Every job kept in the cluster, newest first (done jobs are kept for 30 days).
+     *
+     * @throws MigrateException if the cluster cannot be read
+     */
+    public static List<JobRecord> list(ClusterAccess access) {
+        return new JobStore(access.metadata()).list();
+    }
+
+    private static JobOutcome execute(ClusterAccess access, JobStore store, LeaseLock lock, JobRecord job,
+            Topology topology, MoverOptions options, MoveListener listener) {
+        SlotSet remaining = job.remaining();
+        List<Plan.Transfer> pending = new ArrayList<>();
+        for (Plan.Transfer t : job.plan().transfers()) {
+            SlotSet slots = t.slots().intersection(remaining);
+            if (!slots.isEmpty()) {
+                pending.add(new Plan.Transfer(t.source(), t.sourceAddress(), t.target(), t.targetAddress(), slots));
+            }
+        }
+        int total = job.plan().slotCount();
+        int doneBefore = total - remaining.size();
+        Progress progress = new Progress(store, lock, job.id());
+        emit(listener, new MoveEvent.PlanStarted(job.id(), job.plan(), doneBefore));
+        long started = System.nanoTime();
+        try {
+            Mover.Result result = new Mover(access, topology, options, listener, progress).move(pending);
+            List<String> warnings = new ArrayList<>(result.warnings());
+            progress.awaitRecorded(warnings);
+            store.finish(job.id(), JobState.DONE, null);
+            long elapsed = (System.nanoTime() - started) / 1_000_000;
+            emit(listener, new MoveEvent.Finished(job.id(), true, total, total, result.keys(), result.bytes(), elapsed));
+            return new JobOutcome(job.id(), true, total, total, result.keys(), result.bytes(), elapsed, warnings);
+        } catch (MigrateException e) {
+            List<String> ignored = new ArrayList<>();
+            progress.awaitRecorded(ignored);
+            int done = doneBefore + progress.slots.get();
+            String message = e.getMessage() + (e.getMessage().endsWith(".") ? " " : ". ") + "Job " + job.id() + ": "
+                    + done + " of " + total + " slots done; to finish it run `reslot resume --job " + job.id() + "`.";
+            try {
+                store.finish(job.id(), JobState.STOPPED, message);
+            } catch (MigrateException notRecorded) {
+                message += " (Its stop could not be recorded in the cluster: " + notRecorded.getMessage() + ")";
+            }
+            emit(listener, new MoveEvent.Finished(job.id(), false, done, total, 0, 0,
+                    (System.nanoTime() - started) / 1_000_000));
+            throw new MigrateException(e.code(), message, e);
+        }
+    }
+
+    /** The mover's control for a job: the lock must still be held, and done slots are recorded without waiting. */
+    private static final class Progress implements Mover.Control {
+
+        private final JobStore store;
+        private final LeaseLock lock;
+        private final String jobId;
+        private final AtomicInteger slots = new AtomicInteger();
+        private final Queue<CompletableFuture<Void>> recording = new ConcurrentLinkedQueue<>();
+
+        Progress(JobStore store, LeaseLock lock, String jobId) {
+            this.store = store;
+            this.lock = lock;
+            this.jobId = jobId;
+        }
+
+        @Override
+        public void checkContinue() {
+            lock.checkHeld();
+        }
+
+        @Override
+        public void slotDone(int slot) {
+            slots.incrementAndGet();
+            recording.add(store.markDoneAsync(jobId, slot).toCompletableFuture());
+        }
+
+        /** Waits for the done marks; one that failed only means resume will look at that slot again. */
+        void awaitRecorded(List<String> warnings) {
+            int failed = 0;
+            for (CompletableFuture<Void> mark : recording) {
+                try {
+                    mark.join();
+                } catch (RuntimeException e) {
+                    failed++;
+                }
+            }
+            if (failed > 0) {
+                warnings.add(failed + " done slots could not be recorded in the job; `reslot resume` would check them"
+                        + " again and find them done");
+            }
+        }
+    }
+
+    private static void requireTimeouts(ClusterAccess access, MoverOptions options) {
+        long commandTimeout = access.options().commandTimeout().toMillis();
+        if (options.timeoutMillis() >= commandTimeout) {
+            throw new MigrateException(MigrateErrorCode.BAD_INPUT, "the MIGRATE timeout (" + options.timeoutMillis()
+                    + " ms) must be shorter than the connection's command timeout (" + commandTimeout + " ms), or a"
+                    + " MIGRATE still running on the server would be given up by the client");
+        }
+    }
+
+    private static void requireHealthy(Topology topology) {
+        if (!topology.agrees()) {
+            throw new MigrateException(MigrateErrorCode.UNHEALTHY, "the nodes disagree about the cluster: "
+                    + String.join("; ", topology.disagreements()) + "; nothing was changed. Wait for them to agree,"
+                    + " or run `reslot check`");
+        }
+        List<String> open = new ArrayList<>();
+        for (NodeInfo node : topology.nodes()) {
+            if (node.hasOpenSlots()) {
+                open.add(node.address() + " (migrating " + node.migrating().keySet() + ", importing "
+                        + node.importing().keySet() + ")");
+            }
+        }
+        if (!open.isEmpty()) {
+            throw new MigrateException(MigrateErrorCode.UNHEALTHY, "slots are open on " + String.join(", ", open)
+                    + "; nothing was changed. If a reslot job left them, run `reslot resume`; otherwise `reslot fix`");
+        }
+    }
+
+    private static void requireFits(Topology topology, Plan plan, MoverOptions options) {
+        for (Plan.Transfer transfer : plan.transfers()) {
+            NodeInfo source = requireUsableMaster(topology, transfer.source(), "source");
+            NodeInfo target = requireUsableMaster(topology, transfer.target(), "target");
+            SlotSet notThere = transfer.slots().minus(source.slots());
+            if (!notThere.isEmpty()) {
+                throw new MigrateException(MigrateErrorCode.BAD_INPUT, "the plan moves slots " + notThere + " from "
+                        + source.address() + ", which does not serve them any more; nothing was changed. Make a new"
+                        + " plan");
+            }
+            long replicas = topology.replicasOf(target).stream().filter(r -> !r.isFailing()).count();
+            if (replicas < options.waitReplicas()) {
+                throw new MigrateException(MigrateErrorCode.BAD_INPUT, "--wait-replicas " + options.waitReplicas()
+                        + " but " + target.address() + " has " + replicas + " working replicas; nothing was changed");
+            }
+        }
+    }
+
+    private static NodeInfo requireUsableMaster(Topology topology, String id, String role) {
+        NodeInfo node = topology.nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow(() ->
+                new MigrateException(MigrateErrorCode.BAD_INPUT, "the " + role + " " + id + " of the plan is not in"
+                        + " the cluster any more; nothing was changed. Run `reslot check`"));
+        if (!node.isMaster() || node.isFailing()) {
+            throw new MigrateException(MigrateErrorCode.UNHEALTHY, "the " + role + " " + node.address() + " ("
+                    + id.substring(0, 8) + ") is " + (node.isMaster() ? "failing" : "no longer a master")
+                    + "; nothing was changed. Run `reslot check`");
+        }
+        return node;
+    }
+
+    private static void emit(MoveListener listener, MoveEvent event) {
+        try {
+            listener.on(event);
+        } catch (RuntimeException ignored) {
+            // a listener's bug must not stop a job
+        }
+    }
+}
