@@ -58,12 +58,14 @@ final class SlotMigration {
     private final NodeInfo target;
     private final int slot;
     private final BatchSizer sizer;
-    private final RedisAsyncCommands<byte[], byte[]> src;
-    private final RedisAsyncCommands<byte[], byte[]> tgt;
+    private RedisAsyncCommands<byte[], byte[]> src;
+    private RedisAsyncCommands<byte[], byte[]> tgt;
 
     private long keys;
     private long bytes;
     private boolean markerWritten;
+    /** The last error made by {@link #stop}, which already says which slot and how it is left. */
+    private MigrateException lastStop;
 
     SlotMigration(Mover mover, NodeInfo source, NodeInfo target, int slot, BatchSizer sizer) {
         this.mover = mover;
@@ -71,8 +73,6 @@ final class SlotMigration {
         this.target = target;
         this.slot = slot;
         this.sizer = sizer;
-        this.src = mover.access().connection(source).async();
-        this.tgt = mover.access().connection(target).async();
     }
 
     /**
@@ -82,6 +82,20 @@ final class SlotMigration {
      *     credentials) saying what state the slot is left in
      */
     Outcome run() {
+        try {
+            return move();
+        } catch (MigrateException e) {
+            if (e == lastStop || e.code() == MigrateErrorCode.INTERRUPTED) {
+                throw e;
+            }
+            // e.g. a node's connection could not be reopened: say which slot, and how it is left
+            throw stop(e.getMessage(), true);
+        }
+    }
+
+    private Outcome move() {
+        src = mover.access().connection(source).async();
+        tgt = mover.access().connection(target).async();
         mover.emit(new MoveEvent.SlotStarted(slot, source.id(), target.id()));
         mover.checkContinue();
         boolean targetOwns = !open(tgt, "IMPORTING", source.id(), "already the owner");
@@ -191,19 +205,7 @@ final class SlotMigration {
             samples.add(src.memoryUsage(batch.get(i * (batch.size() - 1) / Math.max(1, sampled - 1))));
         }
         MoverOptions options = mover.options();
-        MigrateArgs<byte[]> args = MigrateArgs.Builder.keys(batch);
-        if (replace) {
-            args.replace();
-        }
-        char[] password = mover.access().options().password();
-        if (password != null) {
-            String user = mover.access().options().user();
-            if (user == null) {
-                args.auth(password);
-            } else {
-                args.auth2(user, new String(password));
-            }
-        }
+        MigrateArgs<byte[]> args = migrateArgs(mover.access().options(), batch, replace);
         long sent = System.nanoTime();
         RedisFuture<String> reply = src.migrate(target.host(), target.port(), 0, options.timeoutMillis(), args);
         RedisFuture<Long> left = src.clusterCountKeysInSlot(slot);
@@ -386,12 +388,30 @@ final class SlotMigration {
                 : " Run `reslot check` to see the slot's state.";
         MigrateErrorCode code = what.contains("NOAUTH") || what.contains("WRONGPASS") || what.contains("NOPERM")
                 ? MigrateErrorCode.AUTH : MigrateErrorCode.STOPPED;
-        return new MigrateException(code, "slot " + slot + " (" + describe(source) + " -> " + describe(target) + "): "
-                + what + ". " + keys + " of its keys were moved by this run." + state);
+        lastStop = new MigrateException(code, "slot " + slot + " (" + describe(source) + " -> " + describe(target)
+                + "): " + what + ". " + keys + " of its keys were moved by this run." + state);
+        return lastStop;
     }
 
     private static String describe(NodeInfo node) {
         return node.address();
+    }
+
+    /** {@code KEYS ...} with {@code REPLACE} if asked, and the credentials the target needs ({@code AUTH2} or {@code AUTH}). */
+    static MigrateArgs<byte[]> migrateArgs(AccessOptions access, List<byte[]> keys, boolean replace) {
+        MigrateArgs<byte[]> args = MigrateArgs.Builder.keys(keys);
+        if (replace) {
+            args.replace();
+        }
+        char[] password = access.password();
+        if (password != null) {
+            if (access.user() == null) {
+                args.auth(password);
+            } else {
+                args.auth2(access.user(), new String(password));
+            }
+        }
+        return args;
     }
 
     /** A key for a message: as text when it is printable UTF-8, otherwise with the other bytes as {@code \xNN}. */

@@ -69,7 +69,7 @@ class MoverIT {
             Topology topology = access.topology();
             NodeInfo source = topology.masters().get(0);
             NodeInfo target = topology.masters().get(1);
-            int first = source.slots().next(0);
+            int first = TestData.slotsOf(source, 0, 100).next(0);
             SlotSet withKeys = SlotSet.parse(first + "-" + (first + 39));
             SlotSet moving = withKeys.union(SlotSet.parse((first + 40) + "-" + (first + 99)));
             List<byte[]> keys = new ArrayList<>(TestData.load(cluster, withKeys, 3));
@@ -107,7 +107,7 @@ class MoverIT {
             Topology topology = access.topology();
             NodeInfo source = topology.masters().get(2);
             NodeInfo target = topology.masters().get(1);
-            int same = source.slots().next(0) + 200;
+            int same = TestData.slotsOf(source, 200, 2).next(0);
             int different = same + 1;
             List<byte[]> keys = TestData.load(cluster, SlotSet.of(same, different), 1);
             byte[] sameKey = keys.get(0);
@@ -158,8 +158,7 @@ class MoverIT {
             Topology topology = access.topology();
             NodeInfo source = topology.masters().get(1);
             NodeInfo target = topology.masters().get(2);
-            int first = source.slots().next(0) + 1000;
-            SlotSet moving = SlotSet.parse(first + "-" + (first + 199));
+            SlotSet moving = TestData.slotsOf(source, 1000, 200);
             TestData.load(cluster, moving, 5);
             int writers = 4;
             int keysPerWriter = 400;
@@ -198,7 +197,8 @@ class MoverIT {
             started.await();
             Mover.Result result;
             try {
-                result = move(access, source, target, moving, MoverOptions.builder().batchKeys(10).build(),
+                // throttled so that the move lasts about two seconds, whatever the machine: the writers overlap it
+                result = move(access, source, target, moving, MoverOptions.builder().batchKeys(10).rate(3000).build(),
                         new Recorder(), new ArrayList<>());
             } finally {
                 moving0.set(false);
@@ -216,7 +216,7 @@ class MoverIT {
                 }
             }
             assertThat(result.slots()).isEqualTo(200);
-            assertThat(opsDuringMove.get()).as("writes while slots moved").isGreaterThan(1000);
+            assertThat(opsDuringMove.get()).as("writes while slots moved").isGreaterThan(100);
             for (int slot : moving.toArray()) {
                 assertThat(TestData.countKeys(cluster, source.id(), slot)).isZero();
             }

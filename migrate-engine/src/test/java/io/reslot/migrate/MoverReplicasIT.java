@@ -24,8 +24,7 @@ class MoverReplicasIT {
             Topology topology = access.topology();
             NodeInfo source = topology.masters().get(waitReplicas);
             NodeInfo target = topology.masters().get(2);
-            int first = source.slots().next(0) + 10;
-            SlotSet moving = SlotSet.parse(first + "-" + (first + 49));
+            SlotSet moving = TestData.slotsOf(source, 10, 50);
             List<byte[]> keys = TestData.load(cluster, moving, 2);
 
             List<MoveEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());

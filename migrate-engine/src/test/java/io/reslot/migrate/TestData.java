@@ -189,6 +189,17 @@ final class TestData {
         }
     }
 
+    /**
+     * {@code count} consecutive slots of {@code node}, starting {@code offset} slots into the largest range it
+     * serves, so that tests sharing a cluster (whose earlier moves leave small ranges behind) pick slots it owns.
+     */
+    static SlotSet slotsOf(NodeInfo node, int offset, int count) {
+        io.reslot.slot.SlotRange largest = node.slots().ranges().stream()
+                .max(java.util.Comparator.comparingInt(io.reslot.slot.SlotRange::size)).orElseThrow();
+        assertThat(largest.size()).as("largest range of %s", node.address()).isGreaterThanOrEqualTo(offset + count);
+        return SlotSet.parse((largest.first() + offset) + "-" + (largest.first() + offset + count - 1));
+    }
+
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
