@@ -2,7 +2,6 @@ package io.reslot.migrate;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,10 +9,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.reslot.sandbox.BundledRedis;
 import io.reslot.sandbox.LocalCluster;
-import io.reslot.sandbox.RedisServerBinary;
 import io.reslot.slot.SlotSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,23 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The mover on real clusters of both bundled Redis versions: every value type, TTLs, BUSYKEY. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MoverIT {
 
-    private final Map<BundledRedis, LocalCluster> clusters = new EnumMap<>(BundledRedis.class);
+    @RegisterExtension
+    static final SandboxClusters CLUSTERS = new SandboxClusters(0);
 
-    private LocalCluster cluster(BundledRedis version) {
-        return clusters.computeIfAbsent(version, v -> LocalCluster.builder().masters(3)
-                .redis(RedisServerBinary.bundled(v)).start());
-    }
-
-    @AfterAll
-    void stopClusters() {
-        clusters.values().forEach(LocalCluster::close);
+    private static LocalCluster cluster(BundledRedis version) {
+        return CLUSTERS.get(version);
     }
 
     static AccessOptions seed(LocalCluster cluster) {
-        return AccessOptions.builder().seeds(cluster.masters().get(0).address()).build();
+        return SandboxClusters.seed(cluster);
     }
 
     /** A control that never stops and remembers the slots done. */
