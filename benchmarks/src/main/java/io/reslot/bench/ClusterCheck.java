@@ -5,13 +5,15 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.reslot.sandbox.ClusterNode;
 import io.reslot.sandbox.LocalCluster;
+import io.reslot.slot.KeySlot;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,28 +30,38 @@ final class ClusterCheck {
     }
 
     /**
-     * Writes keys {@code 0 .. keys-1} of the scenario, each with a value of the scenario's size, pipelined: the
-     * cluster connection's commands are flushed in batches and each batch awaited.
+     * Writes keys {@code 0 .. keys-1} of the scenario, each with a value of the scenario's size, pipelined: one
+     * plain connection per master with auto-flush off, each key sent to the owner of its slot, flushed and awaited in
+     * batches of about 2 MB. (A Lettuce cluster connection with auto-flush off can strand commands it redirects or
+     * queues while connecting; plain connections to the right node have nothing to redirect.)
      *
      * @return the seconds it took
      * @throws IllegalStateException if a batch does not complete within 60 s or a {@code SET} is not acknowledged
      */
-    static double load(RedisClusterClient client, Scenario scenario, int keys) {
+    static double load(LocalCluster cluster, Scenario scenario, int keys) {
         String value = "v".repeat(scenario.valueSize());
         int batch = Math.max(100, BATCH_BYTES / scenario.valueSize());
         long start = System.nanoTime();
-        try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
-            connection.setAutoFlushCommands(false);
-            RedisAdvancedClusterAsyncCommands<String, String> async = connection.async();
+        String[] owners = view(cluster, cluster.masters().get(0)).owners();
+        Map<String, StatefulRedisConnection<String, String>> connections = new HashMap<>();
+        try {
+            for (ClusterNode node : cluster.masters()) {
+                StatefulRedisConnection<String, String> c = cluster.connect(node);
+                c.setAutoFlushCommands(false);
+                connections.put(node.nodeId(), c);
+            }
             List<RedisFuture<String>> pending = new ArrayList<>(batch);
             for (int i = 0; i < keys; i++) {
-                pending.add(async.set(scenario.key(i), value));
+                String key = scenario.key(i);
+                pending.add(connections.get(owners[KeySlot.of(key)]).async().set(key, value));
                 if (pending.size() == batch || i == keys - 1) {
-                    connection.flushCommands();
+                    connections.values().forEach(StatefulRedisConnection::flushCommands);
                     await(pending, "SET");
                     pending.clear();
                 }
             }
+        } finally {
+            connections.values().forEach(StatefulRedisConnection::close);
         }
         return (System.nanoTime() - start) / 1e9;
     }

@@ -112,7 +112,7 @@ public final class ReshardBenchmark {
         double load = Double.NaN;
         try (LocalCluster cluster = scenario.start(redis)) {
             RedisClusterClient client = cluster.clusterClient();
-            load = ClusterCheck.load(client, scenario, keys);
+            load = ClusterCheck.load(cluster, scenario, keys);
             ClusterNode seed = cluster.masters().get(0);
             ClusterView before = ClusterCheck.view(cluster, seed);
             Scenario.Move move = scenario.move(seed.address(), before);
