@@ -27,7 +27,7 @@ record ReshardOptions(List<Scenario> scenarios, int keys, int largeKeys, List<To
                              Optional<Path> out, String reslotCmd, String redisCli, Path logDir, int probeRate,
                              int toolTimeout) {
     static final int DEFAULT_KEYS = 1_000_000;
-    /** 20,000 × 10 KB = 200 MB of values: comfortably in memory on a small machine, big enough to be bandwidth bound. */
+    /** 20,000 × 10 KB = 200 MB of values per cluster: comfortably in memory on a small machine. */
     static final int DEFAULT_LARGE_KEYS = 20_000;
     static final String DEFAULT_RESLOT_CMD =
             "java -jar cli/target/reslot.jar -c {seed} reshard --to {to} --slots {slots} --from {from} --yes";

@@ -20,7 +20,11 @@ enum Scenario {
     SPREAD(100, true, KeySlot.SLOT_COUNT / 3),
     /** Every key in slot 0 (one hash tag); that one slot moves from its master to the next. Per-key cost dominates. */
     HOT(100, false, 1),
-    /** Like {@link #SPREAD} with 10 KB values: bandwidth dominates. */
+    /**
+     * Like {@link #SPREAD} with 10 KB values: each {@code MIGRATE} carries up to batch × 10 KB. At the default
+     * 20,000 keys (about 1.2 per slot) per-slot overhead still dominates; bandwidth would need ~100 keys per slot,
+     * 16 GB of values.
+     */
     LARGE(10 * 1024, true, KeySlot.SLOT_COUNT / 3);
 
     /** A hash tag of slot 0, the lowest slot, so that "the first slot of its owner" (what redis-cli moves) is it. */
