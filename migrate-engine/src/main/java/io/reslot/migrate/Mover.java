@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -184,15 +183,14 @@ final class Mover {
 
     private void start(Pair pair, ExecutorService threads, Queue<Pair> finished) {
         int workers = Math.min(options.window(), pair.slots.size());
-        CountDownLatch left = new CountDownLatch(workers);
+        AtomicInteger left = new AtomicInteger(workers);
         for (int i = 0; i < workers; i++) {
             threads.execute(() -> {
                 try {
                     work(pair);
                 } finally {
-                    left.countDown();
-                    if (left.getCount() == 0) {
-                        finished.add(pair);
+                    if (left.decrementAndGet() == 0) {
+                        finished.add(pair); // exactly once: by the last worker to end
                     }
                 }
             });
