@@ -143,7 +143,7 @@ public final class ClusterAccess implements AutoCloseable {
         try {
             return client.connect(ByteArrayCodec.INSTANCE, uri(node.address()));
         } catch (RedisConnectionException e) {
-            throw classify(node.address(), e);
+            throw RedisErrors.classify(node.address(), e);
         }
     }
 
@@ -180,7 +180,7 @@ public final class ClusterAccess implements AutoCloseable {
         } catch (RedisException e) {
             metadataClient.shutdown();
             metadataClient = null;
-            throw classify(seeds.get(0).getHost() + ":" + seeds.get(0).getPort(), e);
+            throw RedisErrors.classify(seeds.get(0).getHost() + ":" + seeds.get(0).getPort(), e);
         }
         return metadata;
     }
@@ -189,7 +189,7 @@ public final class ClusterAccess implements AutoCloseable {
         try {
             return connection(address).sync().clusterNodes();
         } catch (RedisException e) {
-            throw classify(address, e);
+            throw RedisErrors.classify(address, e);
         }
     }
 
@@ -201,7 +201,7 @@ public final class ClusterAccess implements AutoCloseable {
         try {
             connection = client.connect(ByteArrayCodec.INSTANCE, uri(address));
         } catch (RedisConnectionException e) {
-            throw classify(address, e);
+            throw RedisErrors.classify(address, e);
         }
         connections.put(address, connection);
         return connection;
@@ -216,10 +216,6 @@ public final class ClusterAccess implements AutoCloseable {
             uri = options.user() == null ? uri.withPassword(password) : uri.withAuthentication(options.user(), password);
         }
         return uri.build();
-    }
-
-    static MigrateException classify(String address, RedisException e) {
-        return RedisErrors.classify(address, e);
     }
 
     /** Closes every connection this opened. */

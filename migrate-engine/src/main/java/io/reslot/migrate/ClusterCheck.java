@@ -18,6 +18,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.reslot.migrate.CheckReport.Kind;
 import io.reslot.migrate.CheckReport.OpenSlot;
 import io.reslot.migrate.CheckReport.Problem;
+import io.reslot.migrate.internal.RedisErrors;
 import io.reslot.slot.SlotSet;
 
 /**
@@ -283,7 +284,7 @@ public final class ClusterCheck {
             throw new MigrateException(MigrateErrorCode.STOPPED, "interrupted while reading " + node.address(), e);
         } catch (ExecutionException e) {
             RedisException cause = e.getCause() instanceof RedisException r ? r : new RedisException(e.getCause());
-            throw ClusterAccess.classify(node.address(), cause);
+            throw RedisErrors.classify(node.address(), cause);
         }
     }
 

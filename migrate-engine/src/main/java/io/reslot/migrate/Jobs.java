@@ -110,7 +110,7 @@ public final class Jobs {
         int total = job.plan().slotCount();
         int doneBefore = total - remaining.size();
         Progress progress = new Progress(store, lock, job.id());
-        emit(listener, new MoveEvent.PlanStarted(job.id(), job.plan(), doneBefore));
+        Mover.emit(listener, new MoveEvent.PlanStarted(job.id(), job.plan(), doneBefore));
         long started = System.nanoTime();
         try {
             Mover.Result result = new Mover(access, topology, options, listener, progress).move(pending);
@@ -118,7 +118,7 @@ public final class Jobs {
             progress.awaitRecorded(warnings);
             store.finish(job.id(), JobState.DONE, null);
             long elapsed = (System.nanoTime() - started) / 1_000_000;
-            emit(listener, new MoveEvent.Finished(job.id(), true, total, total, result.keys(), result.bytes(), elapsed));
+            Mover.emit(listener, new MoveEvent.Finished(job.id(), true, total, total, result.keys(), result.bytes(), elapsed));
             return new JobOutcome(job.id(), true, total, total, result.keys(), result.bytes(), elapsed, warnings);
         } catch (MigrateException e) {
             List<String> ignored = new ArrayList<>();
@@ -131,7 +131,7 @@ public final class Jobs {
             } catch (MigrateException notRecorded) {
                 message += " (Its stop could not be recorded in the cluster: " + notRecorded.getMessage() + ")";
             }
-            emit(listener, new MoveEvent.Finished(job.id(), false, done, total, 0, 0,
+            Mover.emit(listener, new MoveEvent.Finished(job.id(), false, done, total, 0, 0,
                     (System.nanoTime() - started) / 1_000_000));
             throw new MigrateException(e.code(), message, e);
         }
@@ -236,13 +236,5 @@ public final class Jobs {
                     + "; nothing was changed. Run `reslot check`");
         }
         return node;
-    }
-
-    private static void emit(MoveListener listener, MoveEvent event) {
-        try {
-            listener.on(event);
-        } catch (RuntimeException ignored) {
-            // a listener's bug must not stop a job
-        }
     }
 }

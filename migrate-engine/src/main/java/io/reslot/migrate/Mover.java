@@ -317,10 +317,15 @@ final class Mover {
     }
 
     void emit(MoveEvent event) {
+        emit(listener, event);
+    }
+
+    /** Hands {@code event} to {@code listener}; a listener's bug must not leave a slot half moved or stop a job. */
+    static void emit(MoveListener listener, MoveEvent event) {
         try {
             listener.on(event);
         } catch (RuntimeException ignored) {
-            // a listener's bug must not leave a slot half moved
+            // reported nowhere on purpose: the listener is the reporting channel
         }
     }
 
