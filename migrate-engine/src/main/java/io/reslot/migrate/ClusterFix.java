@@ -280,11 +280,11 @@ public final class ClusterFix {
             LeaseLock lock) {
         Topology topology = access.topology();
         switch (action.kind()) {
-            case ASSIGN_SLOTS -> run(access, action.to(), "CLUSTER ADDSLOTS",
+            case ASSIGN_SLOTS -> run(access, topology, action.to(), "CLUSTER ADDSLOTS",
                     c -> c.clusterAddSlots(action.slots().toArray()));
             case CLOSE_SLOT -> {
                 for (int slot : action.slots().toArray()) {
-                    run(access, action.from(), "CLUSTER SETSLOT STABLE", c -> c.clusterSetSlotStable(slot));
+                    run(access, topology, action.from(), "CLUSTER SETSLOT STABLE", c -> c.clusterSetSlotStable(slot));
                 }
             }
             case FINISH_MOVE -> {
@@ -331,17 +331,17 @@ public final class ClusterFix {
         for (NodeInfo other : claimants) {
             if (other != keeper) {
                 CheckReport.Node node = CheckReport.Node.of(other);
-                run(access, node, "CLUSTER DELSLOTS", c -> c.clusterDelSlots(slot));
+                run(access, topology, node, "CLUSTER DELSLOTS", c -> c.clusterDelSlots(slot));
                 new StrayKeys(access, other, keeper, slot, options, lock).returnAll();
             }
         }
         // a new, highest epoch makes the keeper's claim win on every node
-        run(access, CheckReport.Node.of(keeper), "CLUSTER BUMPEPOCH", RedisCommands::clusterBumpepoch);
+        run(access, topology, CheckReport.Node.of(keeper), "CLUSTER BUMPEPOCH", RedisCommands::clusterBumpepoch);
     }
 
-    private static void run(ClusterAccess access, CheckReport.Node node, String what,
+    private static void run(ClusterAccess access, Topology topology, CheckReport.Node node, String what,
             java.util.function.Function<RedisCommands<byte[], byte[]>, ?> command) {
-        NodeInfo info = access.topology().node(node.id());
+        NodeInfo info = topology.node(node.id());
         try {
             command.apply(access.connection(info).sync());
         } catch (RedisException e) {
@@ -429,9 +429,11 @@ public final class ClusterFix {
                 }
             }
             on.asking();
-            byte[] ours = on.dump(key);
-            byte[] theirs = access.connection(owner).sync().dump(key);
-            if (ours == null || java.util.Arrays.equals(ours, theirs)) {
+            if (on.exists(key) == 0) {
+                return; // deleted or expired meanwhile: nothing left to return
+            }
+            if (SameValue.of(key, new SameValue.Side(on, true), new SameValue.Side(access.connection(owner).sync(),
+                    false))) {
                 on.asking();
                 on.del(key); // the owner has the same value: this copy adds nothing
             } else if (options.onBusyKey() == BusyKeyPolicy.REPLACE) {

@@ -2,7 +2,6 @@ package io.reslot.migrate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -261,15 +260,16 @@ final class SlotMigration {
             if (ours == null) {
                 continue; // deleted or expired meanwhile: nothing left to move
             }
-            RedisCommands<byte[], byte[]> onTarget = mover.dedicated(target).sync();
-            byte[] theirs;
+            boolean same;
             try {
-                onTarget.asking(); // the target serves an importing slot only to a client that says ASKING first
-                theirs = onTarget.dump(key);
+                // the target serves an importing slot only to a client that says ASKING first
+                same = SameValue.of(key, new SameValue.Side(mover.access().connection(source).sync(), false),
+                        new SameValue.Side(mover.dedicated(target).sync(), true));
             } catch (RuntimeException e) {
-                throw stop("DUMP of key " + printable(key) + " on the target failed: " + Failure.of(e).getMessage(), true);
+                throw stop("comparing key " + printable(key) + " on both nodes failed: " + Failure.of(e).getMessage(),
+                        true);
             }
-            if (!Arrays.equals(ours, theirs)) {
+            if (!same) {
                 throw stop("key " + printable(key) + " exists on both nodes with different values. Keep the one you"
                         + " want: delete the other copy, or run `reslot resume --on-busy-key replace` to overwrite the"
                         + " target's copy with the source's", true);
