@@ -161,6 +161,7 @@ class MainTest {
         int expected = switch (code) {
             case BAD_INPUT -> 2;
             case LOCKED -> 4;
+            case INTERRUPTED -> 130;
             default -> 1;
         };
 
