@@ -1,6 +1,8 @@
 package io.reslot.cli;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -18,9 +20,14 @@ final class StopOnSignal {
     /** How long the hook waits for the job to stop before the JVM ends regardless. */
     static final Duration GRACE = Duration.ofSeconds(30);
 
+    private static final Set<StopOnSignal> RUNNING = ConcurrentHashMap.newKeySet();
     private static volatile boolean signalled;
 
-    private StopOnSignal() {
+    private final Thread runner;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private StopOnSignal(Thread runner) {
+        this.runner = runner;
     }
 
     /**
@@ -29,17 +36,18 @@ final class StopOnSignal {
      * connections and reporting work; the job's exception says it was interrupted.
      */
     static <T> T run(Supplier<T> job) {
-        Thread runner = Thread.currentThread();
-        AtomicBoolean stopped = new AtomicBoolean();
+        StopOnSignal guard = new StopOnSignal(Thread.currentThread());
         Thread hook = new Thread(() -> {
             signalled = true;
-            stop(runner, stopped, GRACE);
+            guard.stop();
         }, "reslot-stop-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
+        RUNNING.add(guard);
         try {
             return job.get();
         } finally {
-            if (stopped.get()) {
+            RUNNING.remove(guard);
+            if (guard.stopped.get()) {
                 Thread.interrupted();
             }
             try {
@@ -51,23 +59,30 @@ final class StopOnSignal {
     }
 
     /**
-     * Interrupts {@code runner} and waits up to {@code grace} for it to end. What the hook does; tests call it
-     * directly.
-     *
-     * @param stopped set before the interrupt, so that {@link #run} knows the interrupt was its own
+     * Stops every job running under {@link #run} as a signal would, without ending the JVM, and waits for their
+     * threads to end (up to {@link #GRACE} each). For tests: a signal cannot be sent to an in-process run.
      */
-    static void stop(Thread runner, AtomicBoolean stopped, Duration grace) {
-        stopped.set(true);
-        runner.interrupt();
-        try {
-            runner.join(grace.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the JVM ends now either way
-        }
+    static void stopRunning() {
+        RUNNING.forEach(StopOnSignal::stop);
+    }
+
+    /** Whether a job is running under {@link #run}. */
+    static boolean anyRunning() {
+        return !RUNNING.isEmpty();
     }
 
     /** Whether a signal is ending the JVM while a job runs. */
     static boolean signalled() {
         return signalled;
+    }
+
+    private void stop() {
+        stopped.set(true);
+        runner.interrupt();
+        try {
+            runner.join(GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the JVM ends now either way
+        }
     }
 }
