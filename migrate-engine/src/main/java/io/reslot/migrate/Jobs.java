@@ -48,7 +48,9 @@ public final class Jobs {
      *     {@link MigrateErrorCode#BAD_INPUT} if the plan no longer fits the cluster or the options do not fit the
      *     connection (all three before anything is changed); {@link MigrateErrorCode#STOPPED},
      *     {@link MigrateErrorCode#INTERRUPTED} or another code if the job stopped part way, with a message that says
-     *     what was done and how to resume
+     *     what was done and how to resume. An interrupted run stops every slot at its next step, records its stop,
+     *     releases the lock and throws {@link MigrateErrorCode#INTERRUPTED} with the thread's interrupt status
+     *     cleared
      */
     public static JobOutcome run(ClusterAccess access, Plan plan, MoverOptions options, MoveListener listener) {
         return run(access, plan, options, DEFAULT_LOCK_LEASE, listener);
@@ -154,6 +156,9 @@ public final class Jobs {
             emit(listener, new MoveEvent.Finished(job.id(), true, total, total, result.keys(), result.bytes(), elapsed));
             return new JobOutcome(job.id(), true, total, total, result.keys(), result.bytes(), elapsed, warnings);
         } catch (MigrateException e) {
+            // An interrupted run must still record its stop and release the lock, and Lettuce's synchronous calls
+            // fail at once on an interrupted thread; the exception's code reports the interruption instead.
+            Thread.interrupted();
             List<String> ignored = new ArrayList<>();
             progress.awaitRecorded(ignored);
             int done = doneBefore + progress.slots.get();
