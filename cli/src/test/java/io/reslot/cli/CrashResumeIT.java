@@ -93,6 +93,37 @@ class CrashResumeIT {
         }
     }
 
+    /**
+     * SIGTERM (as Ctrl-C's SIGINT, which Java cannot send) runs the shutdown hook: the job stops, records its stop
+     * and releases the lock, the message names the job to resume, and the JVM exits with the signal's status.
+     */
+    @Test
+    void stopsTheJobAndReleasesTheLockOnSigterm() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().masters(3).start()) {
+            TestClusters.load(cluster, "term", 10_000);
+            ClusterNode target = cluster.masters().get(1);
+            Run run = reslot(cluster, "move-slots", "--slots", "0-2999", "--to", target.address(), "--yes",
+                    "--rate", "1000");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!run.stderr().contains(" slots, ") && System.nanoTime() < deadline) {
+                Thread.sleep(50); // until the first progress line: the job is moving
+            }
+
+            run.process().destroy();
+            run.waitFor();
+
+            assertThat(run.exit()).as(run.stderr()).isEqualTo(128 + 15);
+            assertThat(run.stderr()).containsPattern("(?m)^reslot: \\d+/3000 slots, ")
+                    .containsPattern("(?m)^reslot: interrupted. Job [0-9a-f]{8}: \\d+ of 3000 slots done; to finish it "
+                            + "run `reslot resume --job [0-9a-f]{8}`.$");
+            Cli.Result resumed = Cli.run("-c", seed(cluster), "-q", "resume", "--yes"); // no lease to wait for
+
+            assertThat(resumed.exit()).as(resumed.stderr()).isZero();
+            assertThat(TestClusters.userKeys(cluster)).isEqualTo(10_000);
+            TestClusters.assertHealthy(cluster);
+        }
+    }
+
     /** Runs {@code reslot resume} until it no longer finds the lock held; returns its last result, 0 or 2. */
     private static Cli.Result resume(LocalCluster cluster) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCKED_FOR_MILLIS);
