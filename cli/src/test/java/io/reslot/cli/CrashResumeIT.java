@@ -103,7 +103,7 @@ class CrashResumeIT {
             TestClusters.load(cluster, "term", 10_000);
             ClusterNode target = cluster.masters().get(1);
             Run run = reslot(cluster, "move-slots", "--slots", "0-2999", "--to", target.address(), "--yes",
-                    "--rate", "1000");
+                    "--rate", "500"); // about 1800 keys: 3.6 s
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!run.stderr().contains(" slots, ") && System.nanoTime() < deadline) {
                 Thread.sleep(50); // until the first progress line: the job is moving

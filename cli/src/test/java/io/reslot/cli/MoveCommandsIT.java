@@ -1,8 +1,13 @@
 package io.reslot.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -242,22 +247,27 @@ class MoveCommandsIT {
     @Test
     void stopsOnCtrlCAndResumes(LocalCluster cluster) throws Exception {
         NodeInfo target = topology(cluster).masters().get(0);
-        AtomicReference<Cli.Result> run = new AtomicReference<>();
-        Thread runner = new Thread(() -> run.set(Cli.run("-c", seed(cluster), "reshard", "--to", target.address(),
-                "--slots", "1000", "--yes", "--rate", "400", "--window", "2")));
+        ByteArrayOutputStream err = new ByteArrayOutputStream(); // synchronized: read here while the run writes
+        AtomicInteger exit = new AtomicInteger(-1);
+        // 1000 slots hold about 1200 keys: 3 s at 400 keys/s
+        String[] args = {"-c", seed(cluster), "reshard", "--to", target.address(), "--slots", "1000", "--yes",
+            "--rate", "400", "--window", "2"};
+        Thread runner = new Thread(() -> exit.set(Main.run(args, InputStream.nullInputStream(),
+                OutputStream.nullOutputStream(), err, Map.of())));
         runner.start();
-        while (!StopOnSignal.anyRunning()) {
-            Thread.sleep(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!err.toString(StandardCharsets.UTF_8).contains(" slots, ") && System.nanoTime() < deadline) {
+            Thread.sleep(20); // until the first progress line: the job is moving
         }
-        Thread.sleep(1300); // 1000 slots hold about 1200 keys: 3 s at 400 keys/s
 
         StopOnSignal.stopRunning();
         runner.join();
 
-        Cli.Result stopped = run.get();
-        assertThat(stopped.exit()).isEqualTo(130);
-        assertThat(stopped.stderr()).containsPattern("(?m)^reslot: \\d+/1000 slots, \\d+ keys, \\d+ keys/s, ETA ")
-                .containsPattern("(?m)^reslot: .*interrupted.*reslot resume --job [0-9a-f]{8}`");
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit.get()).as(stderr).isEqualTo(130);
+        assertThat(stderr).containsPattern("(?m)^reslot: \\d+/1000 slots, \\d+ keys, \\d+ keys/s, ETA ")
+                .containsPattern("(?m)^reslot: interrupted. Job [0-9a-f]{8}: \\d+ of 1000 slots done; to finish it run "
+                        + "`reslot resume --job [0-9a-f]{8}`.$");
         try (ClusterAccess access = TestClusters.access(cluster)) {
             assertThat(LeaseLock.holder(access.metadata())).isEmpty();
             assertThat(Jobs.list(access).get(0).state()).isEqualTo(JobState.STOPPED);
