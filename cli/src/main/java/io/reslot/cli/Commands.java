@@ -10,7 +10,12 @@ final class Commands {
     static final List<Command> ALL = List.of(
             new SlotCommand(),
             new NodesCommand(),
-            new CheckCommand());
+            new CheckCommand(),
+            new ReshardCommand(),
+            new MoveSlotsCommand(),
+            new RebalanceCommand(),
+            new DrainCommand(),
+            new ResumeCommand());
 
     private Commands() {
     }

@@ -9,6 +9,12 @@ final class ExitCode {
     /** The operation failed, or something unexpected happened. */
     static final int FAILED = 1;
 
+    /**
+     * The user did not confirm a change the command asked about; nothing was changed. The code of a failure: what
+     * the command was asked to do did not happen, and a script that forgot {@code --yes} must not go on as if it had.
+     */
+    static final int NOT_CONFIRMED = FAILED;
+
     /** Bad input (arguments, input lines); nothing was changed. */
     static final int BAD_INPUT = 2;
 

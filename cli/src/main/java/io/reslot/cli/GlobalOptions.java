@@ -39,9 +39,11 @@ final class GlobalOptions {
                 .addOption(Option.builder().longOpt(JSON)
                         .desc("one JSON document on stdout instead of text").get())
                 .addOption(Option.builder(VERBOSE)
-                        .desc("more output: the stack trace of an unexpected error").get())
+                        .desc("more output: the stack trace of an unexpected error; with --json, a job's events as "
+                                + "JSON lines on stderr").get())
                 .addOption(Option.builder(QUIET)
-                        .desc("less output: check prints nothing when the cluster is healthy").get())
+                        .desc("less output: check prints nothing when the cluster is healthy; a job prints no "
+                                + "progress").get())
                 .addOption(Option.builder().longOpt(YES)
                         .desc("do not ask for confirmation before changing the cluster").get())
                 .addOption(Option.builder("c").longOpt(CLUSTER).hasArg().argName("HOST:PORT")

@@ -30,8 +30,8 @@ final class Help {
         }
         text.append("\nGlobal options:\n");
         appendOptions(text, GlobalOptions.create());
-        return text.append("\nExit codes: 0 done, 1 failed, 2 bad input, 3 problems found (check), 4 the\n"
-                + "cluster is locked by another run.\n")
+        return text.append("\nExit codes: 0 done, 1 failed (or a change not confirmed), 2 bad input, 3 problems\n"
+                + "found (check), 4 the cluster is locked by another run, 130 interrupted (Ctrl-C).\n")
                 .append("\nRun 'reslot <command> --help' for the options of a command.\n").toString();
     }
 

@@ -24,10 +24,10 @@ import org.apache.commons.cli.ParseException;
  * The {@code reslot} command: {@code reslot [global options] <command> [command options]}, as specified in
  * {@code CLI.md}.
  *
- * <p>Exit codes: 0 done, 1 failed (reported as one line on stderr; {@code -v} adds the stack trace), 2 bad input
- * (unknown command or option, malformed argument or input line, bad connection options), 3 problems found, 4 the
- * cluster's lock is held by another run. Results go to stdout, every diagnostic to stderr, each starting with
- * {@code reslot: }, also with {@code --json}.
+ * <p>Exit codes: 0 done, 1 failed (reported as one line on stderr; {@code -v} adds the stack trace) or a change not
+ * confirmed, 2 bad input (unknown command or option, malformed argument or input line, bad connection options), 3
+ * problems found, 4 the cluster's lock is held by another run, 130 interrupted (Ctrl-C). Results go to stdout, every
+ * diagnostic to stderr, each starting with {@code reslot: }, also with {@code --json}.
  */
 public final class Main {
 
@@ -44,7 +44,12 @@ public final class Main {
     public static void main(String[] args) {
         // Not System.out: that PrintStream flushes on every write and hides write errors.
         int code = run(args, System.in, new FileOutputStream(FileDescriptor.out), System.err);
-        System.exit(code);
+        if (!StopOnSignal.signalled()) {
+            System.exit(code);
+        }
+        // Otherwise the JVM is already exiting on Ctrl-C, with the signal's status, once this thread has ended:
+        // System.exit would block for good.
+
     }
 
     /**

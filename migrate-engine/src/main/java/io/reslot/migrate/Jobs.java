@@ -1,5 +1,6 @@
 package io.reslot.migrate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -25,6 +26,14 @@ import io.reslot.slot.SlotSet;
  */
 public final class Jobs {
 
+    /**
+     * How long the cluster's lock outlives its holder's last renewal (renewed every third of it): a run that crashed
+     * blocks the next run for at most this long.
+     */
+    public static final Duration DEFAULT_LOCK_LEASE = LeaseLock.DEFAULT_LEASE;
+    /** The shortest lock lease accepted. */
+    public static final Duration MIN_LOCK_LEASE = LeaseLock.MIN_LEASE;
+
     private Jobs() {
     }
 
@@ -39,14 +48,29 @@ public final class Jobs {
      *     {@link MigrateErrorCode#BAD_INPUT} if the plan no longer fits the cluster or the options do not fit the
      *     connection (all three before anything is changed); {@link MigrateErrorCode#STOPPED},
      *     {@link MigrateErrorCode#INTERRUPTED} or another code if the job stopped part way, with a message that says
-     *     what was done and how to resume
+     *     what was done and how to resume. An interrupted run stops every slot at its next step, records its stop,
+     *     releases the lock and throws {@link MigrateErrorCode#INTERRUPTED} with the thread's interrupt status
+     *     cleared
      */
     public static JobOutcome run(ClusterAccess access, Plan plan, MoverOptions options, MoveListener listener) {
+        return run(access, plan, options, DEFAULT_LOCK_LEASE, listener);
+    }
+
+    /**
+     * As {@link #run(ClusterAccess, Plan, MoverOptions, MoveListener)}, holding the lock with a lease of
+     * {@code lockLease} instead of {@link #DEFAULT_LOCK_LEASE}. A shorter lease frees a crashed run's lock sooner;
+     * a run whose renewals are not confirmed within one lease (a long pause, a slow network) stops, resumable.
+     *
+     * @throws IllegalArgumentException if {@code lockLease} is shorter than {@link #MIN_LOCK_LEASE}
+     */
+    public static JobOutcome run(ClusterAccess access, Plan plan, MoverOptions options, Duration lockLease,
+            MoveListener listener) {
         requireTimeouts(access, options);
         if (plan.isEmpty()) {
             return new JobOutcome(null, true, 0, 0, 0, 0, 0, List.of());
         }
-        try (LeaseLock lock = LeaseLock.acquire(access.metadata(), plan.kind().name().toLowerCase().replace('_', '-'))) {
+        try (LeaseLock lock = LeaseLock.acquire(access.metadata(), plan.kind().name().toLowerCase().replace('_', '-'),
+                lockLease)) {
             // read after taking the lock: from here on no other reslot run changes the cluster
             Topology topology = access.topology();
             requireHealthy(topology);
@@ -66,7 +90,18 @@ public final class Jobs {
      *     otherwise as for {@link #run}
      */
     public static JobOutcome resume(ClusterAccess access, String jobId, MoverOptions options, MoveListener listener) {
-        try (LeaseLock lock = LeaseLock.acquire(access.metadata(), "resume")) {
+        return resume(access, jobId, options, DEFAULT_LOCK_LEASE, listener);
+    }
+
+    /**
+     * As {@link #resume(ClusterAccess, String, MoverOptions, MoveListener)}, holding the lock with a lease of
+     * {@code lockLease}; see {@link #run(ClusterAccess, Plan, MoverOptions, Duration, MoveListener)}.
+     *
+     * @throws IllegalArgumentException if {@code lockLease} is shorter than {@link #MIN_LOCK_LEASE}
+     */
+    public static JobOutcome resume(ClusterAccess access, String jobId, MoverOptions options, Duration lockLease,
+            MoveListener listener) {
+        try (LeaseLock lock = LeaseLock.acquire(access.metadata(), "resume", lockLease)) {
             JobStore store = new JobStore(access.metadata());
             JobRecord job = jobId != null ? store.load(jobId) : store.latestUnfinished().orElseThrow(() ->
                     new MigrateException(MigrateErrorCode.BAD_INPUT, "there is no unfinished job to resume"));
@@ -121,6 +156,9 @@ public final class Jobs {
             Mover.emit(listener, new MoveEvent.Finished(job.id(), true, total, total, result.keys(), result.bytes(), elapsed));
             return new JobOutcome(job.id(), true, total, total, result.keys(), result.bytes(), elapsed, warnings);
         } catch (MigrateException e) {
+            // An interrupted run must still record its stop and release the lock, and Lettuce's synchronous calls
+            // fail at once on an interrupted thread; the exception's code reports the interruption instead.
+            Thread.interrupted();
             List<String> ignored = new ArrayList<>();
             progress.awaitRecorded(ignored);
             int done = doneBefore + progress.slots.get();

@@ -112,14 +112,14 @@ final class SlotMigration {
         if (!targetOwns) {
             call(tgt.clusterSetSlotNode(slot, target.id()), "CLUSTER SETSLOT NODE on the target");
         }
-        if (sourceOwns) {
-            // Empty a moment ago, and a MIGRATING slot takes no new key; but a node that loses a slot deletes the
-            // keys it still has in it, so look once more right before handing it over.
-            if (call(src.clusterCountKeysInSlot(slot), "CLUSTER COUNTKEYSINSLOT") > 0) {
-                moveKeys();
-            }
-            handOverOnSource();
+        // Empty a moment ago, and a MIGRATING slot takes no new key; but a node that loses a slot deletes the
+        // keys it still has in it, so look once more right before handing it over.
+        if (sourceOwns && call(src.clusterCountKeysInSlot(slot), "CLUSTER COUNTKEYSINSLOT") > 0) {
+            moveKeys();
         }
+        // Also when the source no longer owns the slot: a run that stopped after the target's SETSLOT NODE leaves
+        // the source MIGRATING, and learning the new owner by gossip does not close that; only SETSLOT NODE does.
+        handOverOnSource();
         tellOtherMasters();
         if (markerWritten) {
             call(mover.dedicated(target).async().del(marker()), "DEL of the replication marker");
