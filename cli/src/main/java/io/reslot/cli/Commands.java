@@ -11,6 +11,7 @@ final class Commands {
             new SlotCommand(),
             new NodesCommand(),
             new CheckCommand(),
+            new FixCommand(),
             new ReshardCommand(),
             new MoveSlotsCommand(),
             new RebalanceCommand(),

@@ -111,7 +111,7 @@ final class Progress implements MoveListener {
         double seconds = Math.max(now - startedAt, 1) / 1e9;
         int done = doneBefore + movedSlots;
         // Slots differ in size, so this is rough; it is what redis-cli users are used to, and it settles as slots pass.
-        Long eta = movedSlots == 0 ? null : Math.round((total - done) * seconds / movedSlots);
+        Long eta = movedSlots == 0 || total == 0 ? null : Math.round((total - done) * seconds / movedSlots);
         return new Tick("progress", done, total, movedKeys, bytes.get(), Math.round(movedKeys / seconds), eta);
     }
 
@@ -120,9 +120,14 @@ final class Progress implements MoveListener {
         if (mode == Mode.JSON) {
             err.println(Json.line(tick));
         } else {
-            err.println(String.format(Locale.ROOT, "reslot: %d/%d slots, %d keys, %d keys/s, ETA %s", tick.slotsDone(),
-                    tick.slotsTotal(), tick.keys(), tick.keysPerSecond(),
-                    tick.etaSeconds() == null ? "?" : tick.etaSeconds() + " s"));
+            if (tick.slotsTotal() == 0) { // no plan announced: fix moves slots as it finds them
+                err.println(String.format(Locale.ROOT, "reslot: %d slots, %d keys, %d keys/s", tick.slotsDone(),
+                        tick.keys(), tick.keysPerSecond()));
+            } else {
+                err.println(String.format(Locale.ROOT, "reslot: %d/%d slots, %d keys, %d keys/s, ETA %s",
+                        tick.slotsDone(), tick.slotsTotal(), tick.keys(), tick.keysPerSecond(),
+                        tick.etaSeconds() == null ? "?" : tick.etaSeconds() + " s"));
+            }
         }
     }
 }

@@ -50,6 +50,18 @@ class ProgressTest {
     }
 
     @Test
+    void countsWithoutATotalWhenNoPlanWasAnnounced() {
+        Progress progress = progress(Progress.Mode.TEXT); // as fix uses it: its moves start no job
+        clock.addAndGet(SECOND);
+        progress.on(new MoveEvent.BatchMoved(7, 30, 300, 500));
+        progress.on(new MoveEvent.SlotDone(7, 30, 300));
+        clock.addAndGet(SECOND);
+        progress.on(new MoveEvent.BatchMoved(8, 30, 300, 500));
+
+        assertThat(lines()).containsExactly("reslot: 0 slots, 30 keys, 30 keys/s", "reslot: 1 slots, 60 keys, 30 keys/s");
+    }
+
+    @Test
     void saysTheEtaIsUnknownUntilASlotIsDone() {
         Progress progress = progress(Progress.Mode.TEXT);
         progress.on(new MoveEvent.PlanStarted("1a2b3c4d", PLAN, 0));
