@@ -47,12 +47,13 @@ import java.util.Set;
  *
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
- * mvn -B -q -pl cli -am package -DskipTests          # builds cli/target/reslot.jar for the default --reslot-cmd
+ * ./reslot --version                                 # builds the CLI for the default --reslot-cmd
  * java -cp benchmarks/target/benchmarks.jar io.reslot.bench.ReshardBenchmark --out reshard.md
  * java -cp benchmarks/target/benchmarks.jar io.reslot.bench.ReshardBenchmark \
  *     --scenarios spread,hot --keys 200000 --tools redis-cli,redis-cli-1000
  * </pre>
- * Run from the repository root (the default reslot command names {@code cli/target/reslot.jar}); {@code --help}
+ * Run from the repository root (the default reslot command is {@code ./reslot}, the launcher users run, with its JVM
+ * options); {@code --help}
  * lists the options. A full default run loads 1 M keys six times and 200 MB three times; expect 10–20 minutes.
  */
 public final class ReshardBenchmark {

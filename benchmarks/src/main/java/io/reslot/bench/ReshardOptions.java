@@ -30,7 +30,7 @@ record ReshardOptions(List<Scenario> scenarios, int keys, int largeKeys, List<To
     /** 20,000 × 10 KB = 200 MB of values per cluster: comfortably in memory on a small machine. */
     static final int DEFAULT_LARGE_KEYS = 20_000;
     static final String DEFAULT_RESLOT_CMD =
-            "java -jar cli/target/reslot.jar -c {seed} reshard --to {to} --slots {slots} --from {from} --yes";
+            "./reslot -c {seed} reshard --to {to} --slots {slots} --from {from} --yes";
     static final String DEFAULT_REDIS = "7.0";
     static final String DEFAULT_REDIS_CLI = "redis-cli";
     static final Path DEFAULT_LOG_DIR = Path.of("target", "reshard-logs");

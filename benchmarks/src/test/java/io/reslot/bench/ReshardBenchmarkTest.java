@@ -28,7 +28,7 @@ class ReshardBenchmarkTest {
         assertThat(o.redis()).isEqualTo("7.0");
         assertThat(o.out()).isEmpty();
         assertThat(o.reslotCmd()).isEqualTo(
-                "java -jar cli/target/reslot.jar -c {seed} reshard --to {to} --slots {slots} --from {from} --yes");
+                "./reslot -c {seed} reshard --to {to} --slots {slots} --from {from} --yes");
         assertThat(o.probeRate()).isEqualTo(500);
     }
 
@@ -87,7 +87,7 @@ class ReshardBenchmarkTest {
         Scenario.Move hot = new Scenario.Move("127.0.0.1:7000", List.of(A, B), C, 1, List.of(0));
 
         assertThat(Tool.RESLOT.command(hot, "redis-cli", ReshardOptions.DEFAULT_RESLOT_CMD)).containsExactly(
-                "java", "-jar", "cli/target/reslot.jar", "-c", "127.0.0.1:7000", "reshard", "--to", C, "--slots",
+                "./reslot", "-c", "127.0.0.1:7000", "reshard", "--to", C, "--slots",
                 "1", "--from", A + "," + B, "--yes");
     }
 

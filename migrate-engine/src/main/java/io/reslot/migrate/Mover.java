@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,11 +26,14 @@ import io.lettuce.core.api.StatefulRedisConnection;
 /**
  * Moves the slots of a plan with MIGRATE, each slot in the ASK-safe order of {@link SlotMigration}.
  *
- * <p>Speed comes from overlap. Up to {@link MoverOptions#parallel()} source/target pairs move at once (pairs with no
- * node in common with the running ones are started first, so that no node is the bottleneck of two pairs while
- * another idles). Each pair has {@link MoverOptions#window()} slots in flight, each worked by its own thread on the
- * shared per-node connections, so that the SETSLOT, GETKEYSINSLOT and MIGRATE commands of different slots are
- * pipelined on the wire instead of waiting for each other's round trips.
+ * <p>Speed comes from overlap and from fewer, larger writes. Up to {@link MoverOptions#parallel()} source/target
+ * pairs move at once (pairs with no node in common with the running ones are started first, so that no node is the
+ * bottleneck of two pairs while another idles). Each pair has {@link MoverOptions#window()} slots in flight, in two
+ * groups worked by a thread each ({@link SlotGroup}): every step of the ASK-safe order is written for a whole group
+ * at once, and while one group's MIGRATEs run on the source the other's SETSLOTs run on the target. Slots the group
+ * cannot finish in one batch, and every slot with {@code --wait-replicas}, move slot by slot
+ * ({@link SlotMigration}). On each source one MIGRATE runs at a time, so that application clients are served
+ * between two.
  *
  * <p>When a slot fails, no new slot is started; slots already in flight finish (a healthy slot is better closed
  * than left open), unless the failure is that the run must stop at once ({@link Control#checkContinue()}). The
@@ -72,6 +76,8 @@ final class Mover {
     private final Throttle throttle;
     private final Map<String, AtomicLong> lastMigrateEnd = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, StatefulRedisConnection<byte[], byte[]>>> dedicated = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, StatefulRedisConnection<byte[], byte[]>>> pipes = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> lanes = new ConcurrentHashMap<>();
 
     private final AtomicInteger slotsDone = new AtomicInteger();
     private final AtomicLong keysMoved = new AtomicLong();
@@ -117,7 +123,8 @@ final class Mover {
         } finally {
             threads.shutdownNow();
             collectTold();
-            dedicated.values().forEach(byTarget -> byTarget.values().forEach(StatefulRedisConnection::close));
+            dedicated.values().forEach(byNode -> byNode.values().forEach(StatefulRedisConnection::close));
+            pipes.values().forEach(byNode -> byNode.values().forEach(StatefulRedisConnection::close));
         }
         MigrateException failed = failure.get();
         if (failed != null) {
@@ -182,7 +189,7 @@ final class Mover {
     }
 
     private void start(Pair pair, ExecutorService threads, Queue<Pair> finished) {
-        int workers = Math.min(options.window(), pair.slots.size());
+        int workers = Math.min(workersPerPair(), pair.slots.size());
         AtomicInteger left = new AtomicInteger(workers);
         for (int i = 0; i < workers; i++) {
             threads.execute(() -> {
@@ -197,23 +204,63 @@ final class Mover {
         }
     }
 
+    /**
+     * Grouped moves need two workers per pair: while one waits for its group's MIGRATEs on the source, the other
+     * prepares its group on the target. Slot by slot ({@code --wait-replicas}), each slot in flight is a worker.
+     */
+    private int workersPerPair() {
+        return grouped() ? Math.min(2, options.window()) : options.window();
+    }
+
+    /**
+     * Whether slots move in groups ({@link SlotGroup}). Not with {@code --wait-replicas}: waiting for replicas is
+     * done per batch, slot by slot ({@link SlotMigration}).
+     */
+    private boolean grouped() {
+        return options.waitReplicas() == 0;
+    }
+
     private void work(Pair pair) {
-        Integer slot;
-        while (failure.get() == null && (slot = pair.slots.poll()) != null) {
+        int groupSize = grouped() ? Math.max(1, options.window() / workersPerPair()) : 1;
+        int[] group;
+        while (failure.get() == null && (group = pair.take(groupSize)).length > 0) {
+            int current = group[0];
             try {
-                SlotMigration.Outcome outcome = new SlotMigration(this, pair.source, pair.target, slot, pair.sizer).run();
-                slotsDone.incrementAndGet();
-                keysMoved.addAndGet(outcome.keys());
-                bytesMoved.addAndGet(outcome.bytes());
-                control.slotDone(slot);
-                emit(new MoveEvent.SlotDone(slot, outcome.keys(), outcome.bytes()));
+                List<Integer> slotByslot = new ArrayList<>();
+                if (grouped()) {
+                    SlotGroup.Result result = new SlotGroup(this, pair.source, pair.target, group, pair.sizer).run();
+                    keysMoved.addAndGet(result.keys());
+                    bytesMoved.addAndGet(result.bytes());
+                    for (SlotGroup.Moved moved : result.done()) {
+                        done(moved.slot(), moved.keys(), moved.bytes());
+                    }
+                    slotByslot.addAll(result.left()); // announced by the group already
+                } else {
+                    emit(new MoveEvent.SlotStarted(current, pair.source.id(), pair.target.id()));
+                    slotByslot.add(current);
+                }
+                for (int slot : slotByslot) {
+                    current = slot;
+                    SlotMigration.Outcome outcome = new SlotMigration(this, pair.source, pair.target, slot,
+                            pair.sizer).run();
+                    keysMoved.addAndGet(outcome.keys());
+                    bytesMoved.addAndGet(outcome.bytes());
+                    done(slot, outcome.keys(), outcome.bytes());
+                }
             } catch (MigrateException e) {
                 fail(e);
             } catch (RuntimeException e) {
-                fail(new MigrateException(MigrateErrorCode.STOPPED, "slot " + slot + ": unexpected error "
+                fail(new MigrateException(MigrateErrorCode.STOPPED, "slot " + current + ": unexpected error "
                         + e + "; the slot may be left open; run `reslot check`, then `reslot resume`", e));
             }
         }
+    }
+
+    /** Counts, records and announces a slot moved completely. */
+    private void done(int slot, long keys, long bytes) {
+        slotsDone.incrementAndGet();
+        control.slotDone(slot);
+        emit(new MoveEvent.SlotDone(slot, keys, bytes));
     }
 
     private void fail(MigrateException e) {
@@ -287,6 +334,42 @@ final class Mover {
         return connection;
     }
 
+    /**
+     * A connection to {@code node} used by the calling thread only, that sends nothing until
+     * {@link StatefulRedisConnection#flushCommands()}: {@link SlotGroup} writes each step for all its slots at once.
+     */
+    StatefulRedisConnection<byte[], byte[]> pipe(NodeInfo node) {
+        Map<String, StatefulRedisConnection<byte[], byte[]>> mine =
+                pipes.computeIfAbsent(Thread.currentThread().getId(), id -> new LinkedHashMap<>());
+        StatefulRedisConnection<byte[], byte[]> connection = mine.get(node.id());
+        if (connection == null || !connection.isOpen()) {
+            connection = access.dedicated(node);
+            connection.setAutoFlushCommands(false);
+            mine.put(node.id(), connection);
+        }
+        return connection;
+    }
+
+    /**
+     * Waits until no other MIGRATE of this run is under way on {@code source}. A MIGRATE blocks its source for its
+     * whole run; one at a time, application clients get their turn between two, instead of waiting behind a queue.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#INTERRUPTED} if interrupted while waiting
+     */
+    void acquireLane(NodeInfo source) {
+        try {
+            lanes.computeIfAbsent(source.id(), id -> new Semaphore(1)).acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrateException(MigrateErrorCode.INTERRUPTED, "interrupted");
+        }
+    }
+
+    /** Ends what {@link #acquireLane} began. */
+    void releaseLane(NodeInfo source) {
+        lanes.get(source.id()).release();
+    }
+
     /** Remembers a SETSLOT NODE sent to another master ({@code reply} null if it could not be sent). */
     void toldLater(NodeInfo master, int slot, RedisFuture<String> reply) {
         told.add(new Told(master, slot, reply));
@@ -355,6 +438,15 @@ final class Mover {
         final NodeInfo target;
         final Queue<Integer> slots = new ConcurrentLinkedQueue<>();
         final BatchSizer sizer;
+
+        /** Up to {@code n} of the slots still to start, in plan order; empty when none is left. */
+        synchronized int[] take(int n) {
+            int[] taken = new int[Math.min(n, slots.size())];
+            for (int i = 0; i < taken.length; i++) {
+                taken[i] = slots.poll();
+            }
+            return taken;
+        }
 
         Pair(NodeInfo source, NodeInfo target, int[] slots, BatchSizer sizer) {
             this.source = source;

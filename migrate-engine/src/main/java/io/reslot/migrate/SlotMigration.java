@@ -95,7 +95,6 @@ final class SlotMigration {
     private Outcome move() {
         src = mover.access().connection(source).async();
         tgt = mover.access().connection(target).async();
-        mover.emit(new MoveEvent.SlotStarted(slot, source.id(), target.id()));
         mover.checkContinue();
         boolean targetOwns = !open(tgt, "IMPORTING", source.id(), "already the owner");
         boolean sourceOwns = open(src, "MIGRATING", target.id(), "not the owner");
@@ -205,11 +204,18 @@ final class SlotMigration {
         }
         MoverOptions options = mover.options();
         MigrateArgs<byte[]> args = migrateArgs(mover.access().options(), batch, replace);
-        long sent = System.nanoTime();
-        RedisFuture<String> reply = src.migrate(target.host(), target.port(), 0, options.timeoutMillis(), args);
-        RedisFuture<Long> left = src.clusterCountKeysInSlot(slot);
-        await(reply);
-        long pause = mover.serviceMicros(source, sent, System.nanoTime());
+        RedisFuture<Long> left;
+        long pause;
+        mover.acquireLane(source);
+        try {
+            long sent = System.nanoTime();
+            RedisFuture<String> reply = src.migrate(target.host(), target.port(), 0, options.timeoutMillis(), args);
+            left = src.clusterCountKeysInSlot(slot);
+            await(reply);
+            pause = mover.serviceMicros(source, sent, System.nanoTime());
+        } finally {
+            mover.releaseLane(source);
+        }
         long estimate = estimateBytes(samples, batch.size());
         sizer.record(batch.size(), estimate, pause);
         keys += batch.size();
