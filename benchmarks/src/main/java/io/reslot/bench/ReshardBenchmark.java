@@ -111,7 +111,7 @@ public final class ReshardBenchmark {
     private Report.Row runOnce(Scenario scenario, Tool tool, int keys, int[] keysPerSlot)
             throws InterruptedException {
         double load = Double.NaN;
-        try (LocalCluster cluster = scenario.start(redis)) {
+        try (LocalCluster cluster = scenario.start(redis, options.replicas())) {
             RedisClusterClient client = cluster.clusterClient();
             load = ClusterCheck.load(cluster, scenario, keys);
             ClusterNode seed = cluster.masters().get(0);
@@ -206,7 +206,8 @@ public final class ReshardBenchmark {
         } catch (IOException e) {
             // not Linux; leave it unknown
         }
-        return List.of(String.format("ReshardBenchmark %s: %d cores (%s), Java %s, %s, %s; client probe %d ops/s",
+        return List.of(String.format("ReshardBenchmark %s: %d cores (%s), Java %s, %s, %s; client probe %d ops/s"
+                + (options.replicas() > 0 ? "; " + options.replicas() + " replica(s) per initial master" : ""),
                 LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16),
                 Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("java.version"), redis,
                 redisCliVersion(options.redisCli()), options.probeRate()));

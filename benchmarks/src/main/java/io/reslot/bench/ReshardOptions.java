@@ -22,10 +22,11 @@ import java.util.Set;
  * @param logDir      where each tool run's output goes
  * @param probeRate   operations per second of the concurrent client
  * @param toolTimeout seconds one tool run may take before it is killed
+ * @param replicas    replicas per master of the initial masters (not of the master {@code spread} adds)
  */
 record ReshardOptions(List<Scenario> scenarios, int keys, int largeKeys, List<Tool> tools, String redis,
                              Optional<Path> out, String reslotCmd, String redisCli, Path logDir, int probeRate,
-                             int toolTimeout) {
+                             int toolTimeout, int replicas) {
     static final int DEFAULT_KEYS = 1_000_000;
     /** 20,000 × 10 KB = 200 MB of values per cluster: comfortably in memory on a small machine. */
     static final int DEFAULT_LARGE_KEYS = 20_000;
@@ -51,6 +52,7 @@ record ReshardOptions(List<Scenario> scenarios, int keys, int largeKeys, List<To
             "  --log-dir DIR         output of every tool run (default " + DEFAULT_LOG_DIR + ")",
             "  --probe-rate N        concurrent client ops per second (default " + DEFAULT_PROBE_RATE + ")",
             "  --tool-timeout S      seconds before a tool run is killed (default " + DEFAULT_TOOL_TIMEOUT + ")",
+            "  --replicas N          replicas per initial master, for --wait-replicas runs of hot (default 0)",
             "  --help                this text");
 
     ReshardOptions {
@@ -85,6 +87,7 @@ record ReshardOptions(List<Scenario> scenarios, int keys, int largeKeys, List<To
         Path logDir = DEFAULT_LOG_DIR;
         int probeRate = DEFAULT_PROBE_RATE;
         int toolTimeout = DEFAULT_TOOL_TIMEOUT;
+        int replicas = 0;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
@@ -107,11 +110,12 @@ record ReshardOptions(List<Scenario> scenarios, int keys, int largeKeys, List<To
                 case "--log-dir" -> logDir = Path.of(nonBlank(option, value));
                 case "--probe-rate" -> probeRate = positive(option, value);
                 case "--tool-timeout" -> toolTimeout = positive(option, value);
+                case "--replicas" -> replicas = positive(option, value);
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
         return new ReshardOptions(scenarios, keys, largeKeys, tools, redis, Optional.ofNullable(out), reslotCmd,
-                redisCli, logDir, probeRate, toolTimeout);
+                redisCli, logDir, probeRate, toolTimeout, replicas);
     }
 
     /** @return how many keys {@code scenario} loads */

@@ -79,9 +79,9 @@ enum Scenario {
         return perSlot;
     }
 
-    /** Starts the cluster this scenario runs on; the caller closes it. */
-    LocalCluster start(RedisServerBinary redis) {
-        LocalCluster cluster = LocalCluster.builder().masters(3).redis(redis).start();
+    /** Starts the cluster this scenario runs on, with {@code replicas} per master; the caller closes it. */
+    LocalCluster start(RedisServerBinary redis, int replicas) {
+        LocalCluster cluster = LocalCluster.builder().masters(3).replicas(replicas).redis(redis).start();
         try {
             if (addsEmptyMaster) {
                 cluster.addMaster();

@@ -1,6 +1,7 @@
 package io.reslot.migrate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -189,7 +190,7 @@ final class Mover {
     }
 
     private void start(Pair pair, ExecutorService threads, Queue<Pair> finished) {
-        int workers = Math.min(workersPerPair(), pair.slots.size());
+        int workers = Math.min(workersPerPair(), pair.waiting());
         AtomicInteger left = new AtomicInteger(workers);
         for (int i = 0; i < workers; i++) {
             threads.execute(() -> {
@@ -436,24 +437,26 @@ final class Mover {
 
         final NodeInfo source;
         final NodeInfo target;
-        final Queue<Integer> slots = new ConcurrentLinkedQueue<>();
+        private final int[] slots;
+        private int next;
         final BatchSizer sizer;
 
         /** Up to {@code n} of the slots still to start, in plan order; empty when none is left. */
         synchronized int[] take(int n) {
-            int[] taken = new int[Math.min(n, slots.size())];
-            for (int i = 0; i < taken.length; i++) {
-                taken[i] = slots.poll();
-            }
+            int[] taken = Arrays.copyOfRange(slots, next, Math.min(slots.length, next + n));
+            next += taken.length;
             return taken;
+        }
+
+        /** How many slots are still to start. */
+        synchronized int waiting() {
+            return slots.length - next;
         }
 
         Pair(NodeInfo source, NodeInfo target, int[] slots, BatchSizer sizer) {
             this.source = source;
             this.target = target;
-            for (int slot : slots) {
-                this.slots.add(slot);
-            }
+            this.slots = slots.clone();
             this.sizer = sizer;
         }
     }

@@ -148,9 +148,12 @@ final class SlotMigration {
     private void moveKeys() {
         int retries = 0;
         int emptyRounds = 0;
+        RedisFuture<List<byte[]>> listed = null; // the next batch, listed right after the last MIGRATE
         while (true) {
             mover.checkContinue();
-            List<byte[]> batch = call(src.clusterGetKeysInSlot(slot, sizer.next()), "CLUSTER GETKEYSINSLOT");
+            List<byte[]> batch = call(listed != null ? listed : src.clusterGetKeysInSlot(slot, sizer.next()),
+                    "CLUSTER GETKEYSINSLOT");
+            listed = null;
             if (batch.isEmpty()) {
                 long left = call(src.clusterCountKeysInSlot(slot), "CLUSTER COUNTKEYSINSLOT");
                 if (left == 0) {
@@ -161,35 +164,82 @@ final class SlotMigration {
                 }
                 continue;
             }
-            try {
-                long left = migrate(batch, mover.options().onBusyKey() == BusyKeyPolicy.REPLACE);
-                retries = 0;
-                if (left == 0) {
-                    return;
+            Failure failed;
+            if (streams()) {
+                KeyStream.Result streamed = stream(batch);
+                keys += streamed.keys();
+                bytes += streamed.bytes();
+                if (streamed.keys() > 0) {
+                    retries = 0;
                 }
-            } catch (Failure e) {
-                if (e.kind == Failure.Kind.REPLY && e.getMessage().contains("BUSYKEY")) {
-                    resolveBusyKeys(batch);
-                } else if (e.isTransient() && retries < MAX_RETRIES) {
-                    retries++;
-                    sizer.shrink(batch.size());
-                    backOff(retries);
-                } else {
-                    throw stop("MIGRATE failed" + (retries > 0 ? " " + (retries + 1) + " times in a row" : "")
-                            + ": " + e.getMessage(), true);
+                if (streamed.failure() == null) {
+                    continue; // listed empty: the count above confirms it
+                }
+                failed = streamed.failure();
+                if (streamed.failedBatch() == null) {
+                    throw stop("CLUSTER GETKEYSINSLOT failed: " + failed.getMessage(), true);
+                }
+                batch = streamed.failedBatch();
+            } else {
+                try {
+                    Migrated migrated = migrate(batch, mover.options().onBusyKey() == BusyKeyPolicy.REPLACE, true);
+                    retries = 0;
+                    if (migrated.left() == 0) {
+                        return;
+                    }
+                    listed = migrated.next();
+                    continue;
+                } catch (Failure e) {
+                    failed = e;
                 }
             }
+            if (failed.kind == Failure.Kind.REPLY && failed.getMessage().contains("BUSYKEY")) {
+                resolveBusyKeys(batch);
+            } else if (failed.isTransient() && retries < MAX_RETRIES) {
+                retries++;
+                sizer.shrink(batch.size());
+                backOff(retries);
+            } else {
+                throw stop("MIGRATE failed" + (retries > 0 ? " " + (retries + 1) + " times in a row" : "")
+                        + ": " + failed.getMessage(), true);
+            }
         }
+    }
+
+    /**
+     * Whether batches stream ({@link KeyStream}) rather than go one round trip at a time: not with a rate limit or
+     * with {@code --wait-replicas}, which wait between batches.
+     */
+    private boolean streams() {
+        return mover.options().rate() == 0 && mover.options().waitReplicas() == 0;
+    }
+
+    private KeyStream.Result stream(List<byte[]> first) {
+        mover.acquireLane(source);
+        try {
+            return new KeyStream(mover, source, target, slot, sizer, src).run(first);
+        } finally {
+            mover.releaseLane(source);
+        }
+    }
+
+    /**
+     * What a MIGRATE left.
+     *
+     * @param left the keys of the slot still on the source
+     * @param next the keys of the next batch, listed right after the MIGRATE; {@code null} if not asked for
+     */
+    private record Migrated(long left, RedisFuture<List<byte[]>> next) {
     }
 
     /**
      * One MIGRATE of {@code batch}; the sizes of a few of its keys are asked for first, on the same connection, so
      * that they are measured while the keys are still on the source, and the keys left in the slot are counted
      * right after it in the same round trip (for a slot of a few keys, that count is usually 0 and ends the slot).
-     *
-     * @return the keys of the slot left on the source after the MIGRATE
+     * With {@code listNext}, the next batch's keys are listed in that round trip too: a slot of many keys then
+     * costs one round trip per batch, not two.
      */
-    private long migrate(List<byte[]> batch, boolean replace) {
+    private Migrated migrate(List<byte[]> batch, boolean replace, boolean listNext) {
         try {
             mover.throttle().acquire(batch.size());
         } catch (InterruptedException e) {
@@ -205,12 +255,14 @@ final class SlotMigration {
         MoverOptions options = mover.options();
         MigrateArgs<byte[]> args = migrateArgs(mover.access().options(), batch, replace);
         RedisFuture<Long> left;
+        RedisFuture<List<byte[]>> next;
         long pause;
         mover.acquireLane(source);
         try {
             long sent = System.nanoTime();
             RedisFuture<String> reply = src.migrate(target.host(), target.port(), 0, options.timeoutMillis(), args);
             left = src.clusterCountKeysInSlot(slot);
+            next = listNext ? src.clusterGetKeysInSlot(slot, sizer.next()) : null;
             await(reply);
             pause = mover.serviceMicros(source, sent, System.nanoTime());
         } finally {
@@ -222,7 +274,7 @@ final class SlotMigration {
         bytes += Math.max(0, estimate);
         mover.emit(new MoveEvent.BatchMoved(slot, batch.size(), Math.max(0, estimate), pause));
         waitForReplicas(batch.size());
-        return await(left);
+        return new Migrated(await(left), next);
     }
 
     private long estimateBytes(List<RedisFuture<Long>> samples, int batchKeys) {
@@ -251,7 +303,7 @@ final class SlotMigration {
         for (byte[] key : batch) {
             mover.checkContinue();
             try {
-                migrate(List.of(key), false);
+                migrate(List.of(key), false, false);
                 continue;
             } catch (Failure e) {
                 if (!(e.kind == Failure.Kind.REPLY && e.getMessage().contains("BUSYKEY"))) {
@@ -281,7 +333,7 @@ final class SlotMigration {
                         + " target's copy with the source's", true);
             }
             try {
-                migrate(List.of(key), true); // identical copies: replacing loses nothing
+                migrate(List.of(key), true, false); // identical copies: replacing loses nothing
             } catch (Failure e) {
                 throw stop("MIGRATE REPLACE of key " + printable(key) + " failed: " + e.getMessage(), true);
             }
