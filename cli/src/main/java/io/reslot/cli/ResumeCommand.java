@@ -99,14 +99,7 @@ final class ResumeCommand implements Command {
      * with the slots it serves in {@code topology} now and will serve once those have moved.
      */
     static Plan remaining(JobRecord job, Topology topology) {
-        SlotSet left = job.remaining();
-        List<Plan.Transfer> transfers = new ArrayList<>();
-        for (Plan.Transfer t : job.plan().transfers()) {
-            SlotSet slots = t.slots().intersection(left);
-            if (!slots.isEmpty()) {
-                transfers.add(new Plan.Transfer(t.source(), t.sourceAddress(), t.target(), t.targetAddress(), slots));
-            }
-        }
+        List<Plan.Transfer> transfers = job.remainingTransfers();
         List<Plan.Share> masters = new ArrayList<>();
         for (Plan.Share share : job.plan().masters()) {
             SlotSet now = topology.nodes().stream().filter(n -> n.id().equals(share.id())).findFirst()

@@ -2,6 +2,8 @@ package io.reslot.migrate;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -68,5 +70,18 @@ public record JobRecord(String id, Plan plan, MoverOptions options, JobState sta
             all = all.union(transfer.slots());
         }
         return all.minus(done);
+    }
+
+    /** The plan's transfers cut down to the slots that have not moved yet; transfers left with none are dropped. */
+    public List<Plan.Transfer> remainingTransfers() {
+        SlotSet left = remaining();
+        List<Plan.Transfer> pending = new ArrayList<>();
+        for (Plan.Transfer t : plan.transfers()) {
+            SlotSet slots = t.slots().intersection(left);
+            if (!slots.isEmpty()) {
+                pending.add(new Plan.Transfer(t.source(), t.sourceAddress(), t.target(), t.targetAddress(), slots));
+            }
+        }
+        return pending;
     }
 }

@@ -135,13 +135,7 @@ public final class Jobs {
     private static JobOutcome execute(ClusterAccess access, JobStore store, LeaseLock lock, JobRecord job,
             Topology topology, MoverOptions options, MoveListener listener) {
         SlotSet remaining = job.remaining();
-        List<Plan.Transfer> pending = new ArrayList<>();
-        for (Plan.Transfer t : job.plan().transfers()) {
-            SlotSet slots = t.slots().intersection(remaining);
-            if (!slots.isEmpty()) {
-                pending.add(new Plan.Transfer(t.source(), t.sourceAddress(), t.target(), t.targetAddress(), slots));
-            }
-        }
+        List<Plan.Transfer> pending = job.remainingTransfers();
         int total = job.plan().slotCount();
         int doneBefore = total - remaining.size();
         Progress progress = new Progress(store, lock, job.id());
