@@ -183,67 +183,142 @@ class MoverIT {
             NodeInfo target = topology.masters().get(2);
             SlotSet moving = TestData.slotsOf(source, 1000, 200);
             TestData.load(cluster, moving, 5);
-            int writers = 4;
-            int keysPerWriter = 400;
-            java.util.concurrent.atomic.AtomicBoolean moving0 = new java.util.concurrent.atomic.AtomicBoolean(true);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
-            List<java.util.concurrent.Future<long[]>> counts = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicLong opsDuringMove = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(writers);
-            for (int w = 0; w < writers; w++) {
-                int writer = w;
-                counts.add(pool.submit(() -> {
-                    long[] acknowledged = new long[keysPerWriter];
-                    int[] slots = moving.toArray();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    try (var connection = cluster.clusterClient().connect()) {
-                        var redis = connection.sync();
-                        started.countDown();
-                        // bounded in count and time; keeps going a little after the move to cover the hand-over
-                        for (int op = 0; op < 200_000 && System.nanoTime() < deadline; op++) {
-                            int i = op % keysPerWriter;
-                            String key = "{" + io.reslot.slot.SlotTags.tagFor(slots[i % slots.length]) + "}w" + writer
-                                    + ":" + i;
-                            assertThat(redis.incr(key)).isEqualTo(acknowledged[i] + 1);
-                            acknowledged[i]++;
-                            if (moving0.get()) {
-                                opsDuringMove.incrementAndGet();
-                            }
-                            if (!moving0.get() && op > 5 * keysPerWriter) {
-                                break;
-                            }
-                        }
-                    }
-                    return acknowledged;
-                }));
-            }
-            started.await();
+            Writers writers = Writers.start(cluster, moving, 4, 400);
             Mover.Result result;
             try {
-                // throttled so that the move lasts about two seconds, whatever the machine: the writers overlap it
+                // small slots move in groups; throttled so that the move lasts about two seconds, whatever the
+                // machine: the writers overlap it
                 result = move(access, source, target, moving, MoverOptions.builder().batchKeys(10).rate(3000).build(),
                         new Recorder(), new ArrayList<>());
             } finally {
-                moving0.set(false);
+                writers.moveEnded();
             }
-            pool.shutdown();
+            writers.assertEveryAcknowledgedWritePresent();
+            assertThat(result.slots()).isEqualTo(200);
+            assertThat(writers.opsDuringMove()).as("writes while slots moved").isGreaterThan(100);
+            assertMovedOff(cluster, access, source, moving);
+        }
+    }
+
+    /** Slots of many keys stream their MIGRATEs ({@link KeyStream}) while clients write to them. */
+    @ParameterizedTest
+    @EnumSource(BundledRedis.class)
+    void clientsWritingSlotsOfManyKeysLoseNothingWhileTheyStream(BundledRedis version) throws Exception {
+        LocalCluster cluster = cluster(version);
+        try (ClusterAccess access = ClusterAccess.connect(seed(cluster))) {
+            Topology topology = access.topology();
+            NodeInfo source = topology.masters().get(2);
+            NodeInfo target = topology.masters().get(0);
+            SlotSet moving = TestData.slotsOf(source, 3000, 3);
+            List<byte[]> keys = TestData.load(cluster, moving, 2_000); // 12,000 keys of six types per slot
+            Map<String, TestData.Entry> before = TestData.snapshot(cluster, keys);
+            long started = System.currentTimeMillis();
+            Writers writers = Writers.start(cluster, moving, 4, 300);
+            List<MoveEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Mover.Result result;
+            try {
+                // 20 keys a batch: about 600 MIGRATEs per slot, so that the writers overlap them
+                result = move(access, source, target, moving, MoverOptions.builder().batchKeys(20).build(),
+                        new Recorder(), events);
+            } finally {
+                writers.moveEnded();
+            }
+            writers.assertEveryAcknowledgedWritePresent();
+            assertThat(result.slots()).isEqualTo(3);
+            assertThat(result.keys()).isGreaterThanOrEqualTo(36_000);
+            assertThat(events.stream().filter(e -> e instanceof MoveEvent.BatchMoved).count())
+                    .as("MIGRATE batches").isGreaterThan(1_500);
+            TestData.assertSame(before, TestData.snapshot(cluster, keys), System.currentTimeMillis() - started);
+            assertThat(writers.opsDuringMove()).as("writes while slots moved").isGreaterThan(100);
+            assertMovedOff(cluster, access, source, moving);
+        }
+    }
+
+    private static void assertMovedOff(LocalCluster cluster, ClusterAccess access, NodeInfo source, SlotSet moving) {
+        for (int slot : moving.toArray()) {
+            assertThat(TestData.countKeys(cluster, source.id(), slot)).isZero();
+        }
+        assertThat(awaitAgreement(access).nodes()).noneMatch(NodeInfo::hasOpenSlots);
+    }
+
+    /**
+     * Cluster clients that INCR keys of the moving slots, each remembering what the server acknowledged, and assert
+     * every reply is the one expected (an error would throw). Bounded: at most 200,000 operations or 60 s each, and a
+     * few hundred after the move ends, to cover the hand-over.
+     */
+    static final class Writers {
+
+        private final LocalCluster cluster;
+        private final int[] slots;
+        private final int keysPerWriter;
+        private final java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicLong opsDuringMove = new java.util.concurrent.atomic.AtomicLong();
+        private final List<java.util.concurrent.Future<long[]>> counts = new ArrayList<>();
+        private final java.util.concurrent.ExecutorService pool;
+
+        private Writers(LocalCluster cluster, SlotSet slots, int writers, int keysPerWriter) {
+            this.cluster = cluster;
+            this.slots = slots.toArray();
+            this.keysPerWriter = keysPerWriter;
+            this.pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        }
+
+        static Writers start(LocalCluster cluster, SlotSet slots, int writers, int keysPerWriter)
+                throws InterruptedException {
+            Writers w = new Writers(cluster, slots, writers, keysPerWriter);
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(writers);
+            for (int i = 0; i < writers; i++) {
+                int writer = i;
+                w.counts.add(w.pool.submit(() -> w.write(writer, started)));
+            }
+            started.await();
+            return w;
+        }
+
+        private String key(int writer, int i) {
+            return "{" + io.reslot.slot.SlotTags.tagFor(slots[i % slots.length]) + "}w" + writer + ":" + i;
+        }
+
+        private long[] write(int writer, java.util.concurrent.CountDownLatch started) {
+            long[] acknowledged = new long[keysPerWriter];
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             try (var connection = cluster.clusterClient().connect()) {
-                int[] slots = moving.toArray();
-                for (int w = 0; w < writers; w++) {
-                    long[] acknowledged = counts.get(w).get(); // rethrows any error a writer saw
-                    for (int i = 0; i < keysPerWriter; i++) {
-                        String key = "{" + io.reslot.slot.SlotTags.tagFor(slots[i % slots.length]) + "}w" + w + ":" + i;
-                        String value = connection.sync().get(key);
-                        assertThat(value == null ? 0 : Long.parseLong(value)).as(key).isEqualTo(acknowledged[i]);
+                var redis = connection.sync();
+                started.countDown();
+                for (int op = 0; op < 200_000 && System.nanoTime() < deadline; op++) {
+                    int i = op % keysPerWriter;
+                    assertThat(redis.incr(key(writer, i))).isEqualTo(acknowledged[i] + 1);
+                    acknowledged[i]++;
+                    if (moving.get()) {
+                        opsDuringMove.incrementAndGet();
+                    } else if (op > 5 * keysPerWriter) {
+                        break;
                     }
                 }
             }
-            assertThat(result.slots()).isEqualTo(200);
-            assertThat(opsDuringMove.get()).as("writes while slots moved").isGreaterThan(100);
-            for (int slot : moving.toArray()) {
-                assertThat(TestData.countKeys(cluster, source.id(), slot)).isZero();
+            return acknowledged;
+        }
+
+        void moveEnded() {
+            moving.set(false);
+            pool.shutdown();
+        }
+
+        long opsDuringMove() {
+            return opsDuringMove.get();
+        }
+
+        /** Rethrows any error a writer saw; then every key must hold the increments the server acknowledged. */
+        void assertEveryAcknowledgedWritePresent() throws Exception {
+            try (var connection = cluster.clusterClient().connect()) {
+                for (int w = 0; w < counts.size(); w++) {
+                    long[] acknowledged = counts.get(w).get();
+                    for (int i = 0; i < keysPerWriter; i++) {
+                        String value = connection.sync().get(key(w, i));
+                        assertThat(value == null ? 0 : Long.parseLong(value)).as(key(w, i)).isEqualTo(acknowledged[i]);
+                    }
+                }
             }
-            assertThat(awaitAgreement(access).nodes()).noneMatch(NodeInfo::hasOpenSlots);
         }
     }
 
