@@ -13,6 +13,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.reslot.migrate.internal.KeyText;
 import io.reslot.slot.SlotTags;
 
 /**
@@ -472,18 +473,9 @@ final class SlotMigration {
         return args;
     }
 
-    /** A key for a message: as text when it is printable UTF-8, otherwise with the other bytes as {@code \xNN}. */
+    /** A key for a message; see {@link KeyText#printable}. */
     static String printable(byte[] key) {
-        StringBuilder out = new StringBuilder("'");
-        for (byte b : key) {
-            int c = b & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
-                out.append((char) c);
-            } else {
-                out.append(String.format("\\x%02x", c));
-            }
-        }
-        return out.append('\'').toString();
+        return KeyText.printable(key);
     }
 
     /** A failed command, sorted by what can be done about it. */

@@ -1,23 +1,13 @@
 package io.reslot.migrate;
 
-import java.util.EnumMap;
-import java.util.Map;
-
-import io.reslot.sandbox.BundledRedis;
 import io.reslot.sandbox.LocalCluster;
-import io.reslot.sandbox.RedisServerBinary;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import io.reslot.sandbox.junit.ClustersByVersion;
 
 /**
- * One sandbox cluster (3 masters, by default 1 replica each) per bundled Redis version, started when a test first asks for it,
- * shared by the tests of one class and closed after them. Register it in a static field:
- * {@code @RegisterExtension static final SandboxClusters CLUSTERS = new SandboxClusters();}
+ * {@link ClustersByVersion}, by default with 1 replica per master, and how the engine reaches them. Register it in a
+ * static field: {@code @RegisterExtension static final SandboxClusters CLUSTERS = new SandboxClusters();}
  */
-final class SandboxClusters implements AfterAllCallback {
-
-    private final Map<BundledRedis, LocalCluster> clusters = new EnumMap<>(BundledRedis.class);
-    private final int replicas;
+final class SandboxClusters extends ClustersByVersion {
 
     /** Clusters with one replica per master. */
     SandboxClusters() {
@@ -26,23 +16,11 @@ final class SandboxClusters implements AfterAllCallback {
 
     /** Clusters with {@code replicas} replicas per master. */
     SandboxClusters(int replicas) {
-        this.replicas = replicas;
-    }
-
-    /** The cluster running {@code version}, started on first use. */
-    synchronized LocalCluster get(BundledRedis version) {
-        return clusters.computeIfAbsent(version, v -> LocalCluster.builder().masters(3).replicas(replicas)
-                .redis(RedisServerBinary.bundled(v)).start());
+        super(replicas);
     }
 
     /** Options that reach {@code cluster} through its first master. */
     static AccessOptions seed(LocalCluster cluster) {
         return AccessOptions.builder().seeds(cluster.masters().get(0).address()).build();
-    }
-
-    @Override
-    public synchronized void afterAll(ExtensionContext context) {
-        clusters.values().forEach(LocalCluster::close);
-        clusters.clear();
     }
 }

@@ -1,0 +1,254 @@
+package io.reslot.rewrite;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RestoreArgs;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.reslot.migrate.internal.KeyText;
+import io.reslot.slot.KeySlot;
+
+/**
+ * Moves one key to a new name without losing a write to it or its expiry.
+ *
+ * <p>Within one slot that is {@code RENAMENX} ({@code RENAME} when replacing), atomic and TTL-keeping. Across slots
+ * no command does it, so the key is copied and the old one deleted only if it is still what was copied:
+ * <ol>
+ *   <li>on the old key's node, one script reads its {@code DUMP} payload and absolute expiry together;</li>
+ *   <li>on the new key's node, {@code RESTORE ... ABSTTL} writes the copy with that same absolute expiry (a relative
+ *       TTL would drift by the time the copy took);</li>
+ *   <li>on the old key's node, a script compares the key's current payload and expiry with the copied ones and
+ *       deletes it only if both are unchanged. If a client changed it meanwhile, the copy is made again
+ *       ({@code REPLACE}) and the delete retried, up to {@value #MAX_ATTEMPTS} times.</li>
+ * </ol>
+ * A client's write to the old name therefore either lands before the delete and is copied, or lands after it and
+ * creates a new key under the old name; none is lost. If the old key disappears between copy and delete (a client
+ * deleted it, or it expired), the copy is deleted too, if it is still what was copied, so that the new name does not
+ * bring it back.
+ *
+ * <p>Every step is safe to repeat, so a run killed half way can be started again: a key found under its new name
+ * with the old one gone is reported {@link Outcome#ALREADY_DONE}; a copy already in place and identical to the old
+ * key is not a conflict. Expiries are exact on Redis 7 ({@code PEXPIRETIME}); on 6.2 they are derived from
+ * {@code TIME} and {@code PTTL} in one script, within a millisecond.
+ *
+ * <p>Commands go through a Lettuce cluster connection, which routes each to the node serving its key and follows
+ * {@code MOVED} and {@code ASK} while slots move.
+ */
+public final class KeyMove {
+
+    /** Copies made for one key before giving up because a client keeps changing it. */
+    public static final int MAX_ATTEMPTS = 10;
+
+    /** What to do when the new name is taken by a different key. */
+    public enum OnConflict {
+        /** Leave both keys and report {@link Outcome#CONFLICT}; a run stops on it. */
+        FAIL,
+        /** Leave both keys and report {@link Outcome#SKIPPED}. */
+        SKIP,
+        /** Overwrite the key under the new name. */
+        REPLACE
+    }
+
+    /** What happened to one key. */
+    public enum Outcome {
+        /** Copied to the new name in another slot and deleted under the old one. */
+        MOVED,
+        /** Renamed within its slot. */
+        RENAMED,
+        /** The old name is gone and the new one exists: done by an earlier run (or by someone else). */
+        ALREADY_DONE,
+        /** Neither name exists (the key was deleted or expired before it could be moved). */
+        MISSING,
+        /** The old key disappeared while it was being moved; its copy was deleted as well. */
+        VANISHED,
+        /** The new name is taken by a different key and the policy is {@link OnConflict#SKIP}. */
+        SKIPPED,
+        /** The new name is taken by a different key and the policy is {@link OnConflict#FAIL}. */
+        CONFLICT
+    }
+
+    /** {@code {payload, absolute expiry in ms or -1}} of KEYS[1], or nil when it does not exist. */
+    private static final String SNAPSHOT = """
+            local d = redis.call('DUMP', KEYS[1])
+            if not d then return false end
+            return {d, %s}
+            """.formatted(expiryExpression());
+
+    /** Deletes KEYS[1] if its payload is ARGV[1] and its expiry ARGV[2]: 1; gone: 0; changed: -1. */
+    private static final String DELETE_IF_UNCHANGED = """
+            local d = redis.call('DUMP', KEYS[1])
+            if not d then return 0 end
+            if d ~= ARGV[1] then return -1 end
+            local e = %s
+            local want = tonumber(ARGV[2])
+            if want < 0 then
+              if e >= 0 then return -1 end
+            elseif e < 0 or math.abs(e - want) > 1 then
+              return -1
+            end
+            redis.call('DEL', KEYS[1])
+            return 1
+            """.formatted(expiryExpression());
+
+    /** Deletes KEYS[1] if its payload is ARGV[1]: 1, else 0. */
+    private static final String DELETE_COPY_IF_UNCHANGED = """
+            if redis.call('DUMP', KEYS[1]) == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+              return 1
+            end
+            return 0
+            """;
+
+    private final RedisAdvancedClusterAsyncCommands<byte[], byte[]> redis;
+
+    /** @param redis a cluster connection with a byte-array codec; commands are pipelined on it */
+    public KeyMove(RedisAdvancedClusterAsyncCommands<byte[], byte[]> redis) {
+        this.redis = redis;
+    }
+
+    /**
+     * Moves {@code from} to {@code to} and waits.
+     *
+     * @throws RewriteException {@link RewriteErrorCode#KEY_BUSY} if the key changed during each of
+     *     {@value #MAX_ATTEMPTS} copies; {@link RewriteErrorCode#STOPPED} if a command failed (the key is then under
+     *     its old name, with perhaps an identical copy under the new one: running again finishes it)
+     */
+    public Outcome move(byte[] from, byte[] to, OnConflict onConflict) {
+        try {
+            return moveAsync(from, to, onConflict).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RewriteException(RewriteErrorCode.INTERRUPTED, "interrupted while moving a key");
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
+        }
+    }
+
+    /**
+     * Moves {@code from} to {@code to} without waiting; the commands are sent at once, and the stage completes when
+     * the key is done. Failures complete it exceptionally with a {@link RewriteException}, as {@link #move} throws.
+     */
+    public CompletionStage<Outcome> moveAsync(byte[] from, byte[] to, OnConflict onConflict) {
+        CompletionStage<Outcome> moved = KeySlot.of(from) == KeySlot.of(to)
+                ? rename(from, to, onConflict)
+                : copy(from, to, onConflict, 1);
+        return moved.handle((outcome, error) -> {
+            if (error != null) {
+                throw failure(error);
+            }
+            return outcome;
+        });
+    }
+
+    private CompletionStage<Outcome> rename(byte[] from, byte[] to, OnConflict onConflict) {
+        CompletionStage<Boolean> renamed = onConflict == OnConflict.REPLACE
+                ? redis.rename(from, to).thenApply(ok -> true)
+                : redis.renamenx(from, to);
+        return renamed.handle((done, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(done ? Outcome.RENAMED : conflict(onConflict));
+            }
+            if (cause(error) instanceof RedisCommandExecutionException e && e.getMessage().contains("no such key")) {
+                return gone(to);
+            }
+            return CompletableFuture.<Outcome>failedFuture(cause(error));
+        }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Outcome> copy(byte[] from, byte[] to, OnConflict onConflict, int attempt) {
+        return redis.<List<Object>>eval(SNAPSHOT, ScriptOutputType.MULTI, new byte[][] {from}).thenCompose(snapshot -> {
+            if (snapshot == null || snapshot.isEmpty() || snapshot.get(0) == null) { // nil: no such key
+                return attempt == 1 ? gone(to) : CompletableFuture.completedFuture(Outcome.VANISHED);
+            }
+            byte[] payload = (byte[]) snapshot.get(0);
+            long expiry = (Long) snapshot.get(1);
+            RestoreArgs args = RestoreArgs.Builder.ttl(Math.max(0, expiry));
+            if (expiry >= 0) {
+                args.absttl();
+            }
+            // after the first attempt the copy under the new name is ours
+            if (attempt > 1 || onConflict == OnConflict.REPLACE) {
+                args.replace();
+            }
+            return redis.restore(to, payload, args).handle((ok, error) -> {
+                if (error == null) {
+                    return deleteOld(from, to, onConflict, attempt, payload, expiry);
+                }
+                if (!(cause(error) instanceof RedisCommandExecutionException e && e.getMessage().startsWith("BUSYKEY"))) {
+                    return CompletableFuture.<Outcome>failedFuture(cause(error));
+                }
+                // the new name is taken: by our own copy from an earlier run, or by another key
+                return redis.dump(to).thenCompose(existing -> Arrays.equals(existing, payload)
+                        ? deleteOld(from, to, onConflict, attempt, payload, expiry)
+                        : CompletableFuture.completedFuture(conflict(onConflict)));
+            }).thenCompose(stage -> stage);
+        });
+    }
+
+    private CompletionStage<Outcome> deleteOld(byte[] from, byte[] to, OnConflict onConflict, int attempt,
+            byte[] payload, long expiry) {
+        byte[][] args = {payload, Long.toString(expiry).getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+        return redis.<Long>eval(DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {from}, args)
+                .thenCompose(deleted -> {
+                    if (deleted == 1) {
+                        return CompletableFuture.completedFuture(Outcome.MOVED);
+                    }
+                    if (deleted == 0) {
+                        // gone since the copy: deleted or expired; the copy must not bring it back
+                        return redis.<Long>eval(DELETE_COPY_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {to},
+                                payload).thenApply(x -> Outcome.VANISHED);
+                    }
+                    if (attempt >= MAX_ATTEMPTS) {
+                        return CompletableFuture.failedFuture(new RewriteException(RewriteErrorCode.KEY_BUSY,
+                                "key " + KeyText.printable(from) + " changed during each of " + MAX_ATTEMPTS + " copies to "
+                                        + KeyText.printable(to) + "; it is left under its old name (the new name holds"
+                                        + " a recent copy); run the retag again when writes to it calm down"));
+                    }
+                    return copy(from, to, onConflict, attempt + 1);
+                });
+    }
+
+    /** The old key does not exist: done already if the new one does. */
+    private CompletionStage<Outcome> gone(byte[] to) {
+        return redis.exists(to).thenApply(n -> n > 0 ? Outcome.ALREADY_DONE : Outcome.MISSING);
+    }
+
+    private static Outcome conflict(OnConflict onConflict) {
+        return onConflict == OnConflict.SKIP ? Outcome.SKIPPED : Outcome.CONFLICT;
+    }
+
+    private static Throwable cause(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static RewriteException failure(Throwable e) {
+        Throwable cause = cause(e);
+        if (cause instanceof RewriteException rewrite) {
+            return rewrite;
+        }
+        return new RewriteException(RewriteErrorCode.STOPPED, "a command failed: " + cause.getMessage()
+                + "; the key is under its old name (perhaps with an identical copy under the new one); running the"
+                + " retag again finishes it", cause);
+    }
+
+    /**
+     * A Lua expression for the absolute expiry of KEYS[1] in ms, -1 for none: {@code PEXPIRETIME} on Redis 7; on
+     * 6.2, which lacks it, {@code TIME} plus {@code PTTL}, read in the same script.
+     */
+    private static String expiryExpression() {
+        return "(function() "
+                + "local ok, e = pcall(redis.call, 'PEXPIRETIME', KEYS[1]) "
+                + "if ok then return e end "
+                + "local p = redis.call('PTTL', KEYS[1]) "
+                + "if p < 0 then return -1 end "
+                + "local t = redis.call('TIME') "
+                + "return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + p "
+                + "end)()";
+    }
+}
