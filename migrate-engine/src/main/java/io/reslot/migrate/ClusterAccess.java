@@ -22,6 +22,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.reslot.migrate.internal.ClusterNodesParser;
 import io.reslot.migrate.internal.RedisErrors;
@@ -44,8 +45,10 @@ public final class ClusterAccess implements AutoCloseable {
     private final AccessOptions options;
     private final RedisClient client;
     private final Map<String, StatefulRedisConnection<byte[], byte[]>> connections = new LinkedHashMap<>();
-    private RedisClusterClient metadataClient;
+    /** The client of the slot-routed connections, {@link #metadata()} and {@link #keys()}. */
+    private RedisClusterClient routedClient;
     private StatefulRedisClusterConnection<String, String> metadata;
+    private StatefulRedisClusterConnection<byte[], byte[]> keys;
 
     private ClusterAccess(AccessOptions options) {
         this.options = options;
@@ -156,9 +159,27 @@ public final class ClusterAccess implements AutoCloseable {
      *     opened
      */
     public synchronized StatefulRedisClusterConnection<String, String> metadata() {
-        if (metadata != null) {
-            return metadata;
+        if (metadata == null) {
+            metadata = routed(StringCodec.UTF8);
         }
+        return metadata;
+    }
+
+    /**
+     * A slot-routed connection (following MOVED and ASK) for the users' keys, with binary keys and values: commands
+     * go to the node serving their key, pipelined per node. Opened on first use; closed by {@link #close()}.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#UNREACHABLE} or {@link MigrateErrorCode#AUTH} if it cannot be
+     *     opened
+     */
+    public synchronized StatefulRedisClusterConnection<byte[], byte[]> keys() {
+        if (keys == null) {
+            keys = routed(ByteArrayCodec.INSTANCE);
+        }
+        return keys;
+    }
+
+    private <K, V> StatefulRedisClusterConnection<K, V> routed(RedisCodec<K, V> codec) {
         List<RedisURI> seeds = new ArrayList<>();
         for (NodeInfo master : topology().masters()) {
             if (!master.isFailing() && !master.isIncomplete()) {
@@ -168,21 +189,25 @@ public final class ClusterAccess implements AutoCloseable {
         if (seeds.isEmpty()) {
             throw new MigrateException(MigrateErrorCode.UNREACHABLE, "no master of the cluster is reachable");
         }
-        metadataClient = RedisClusterClient.create(seeds);
-        metadataClient.setOptions(ClusterClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).build())
-                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                // slots move under reslot's own feet: learn the new owner on the first MOVED
-                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
-                .build());
+        if (routedClient == null) {
+            routedClient = RedisClusterClient.create(seeds);
+            routedClient.setOptions(ClusterClientOptions.builder()
+                    .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).build())
+                    .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                    // slots move under reslot's own feet: learn the new owner on the first MOVED
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers().build())
+                    .build());
+        }
         try {
-            metadata = metadataClient.connect(StringCodec.UTF8);
+            return routedClient.connect(codec);
         } catch (RedisException e) {
-            metadataClient.shutdown();
-            metadataClient = null;
+            if (metadata == null && keys == null) {
+                routedClient.shutdown();
+                routedClient = null;
+            }
             throw RedisErrors.classify(seeds.get(0).getHost() + ":" + seeds.get(0).getPort(), e);
         }
-        return metadata;
     }
 
     private String clusterNodes(String address) {
@@ -223,11 +248,17 @@ public final class ClusterAccess implements AutoCloseable {
     public synchronized void close() {
         connections.values().forEach(StatefulRedisConnection::close);
         connections.clear();
-        if (metadataClient != null) {
+        if (metadata != null) {
             metadata.close();
-            metadataClient.shutdown();
-            metadataClient = null;
             metadata = null;
+        }
+        if (keys != null) {
+            keys.close();
+            keys = null;
+        }
+        if (routedClient != null) {
+            routedClient.shutdown();
+            routedClient = null;
         }
         client.shutdown();
     }
