@@ -162,7 +162,7 @@ public final class KeyMove {
     }
 
     private CompletionStage<Outcome> copy(byte[] from, byte[] to, OnConflict onConflict, int attempt) {
-        return redis.<List<Object>>eval(SNAPSHOT, ScriptOutputType.MULTI, new byte[][] {from}).thenCompose(snapshot -> {
+        return KeyMove.<List<Object>>script(redis, SNAPSHOT, ScriptOutputType.MULTI, from).thenCompose(snapshot -> {
             if (snapshot == null || snapshot.isEmpty() || snapshot.get(0) == null) { // nil: no such key
                 return attempt == 1 ? gone(to) : CompletableFuture.completedFuture(Outcome.VANISHED);
             }
@@ -194,14 +194,14 @@ public final class KeyMove {
     private CompletionStage<Outcome> deleteOld(byte[] from, byte[] to, OnConflict onConflict, int attempt,
             byte[] payload, long expiry) {
         byte[][] args = {payload, Long.toString(expiry).getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
-        return redis.<Long>eval(DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {from}, args)
+        return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
                 .thenCompose(deleted -> {
                     if (deleted == 1) {
                         return CompletableFuture.completedFuture(Outcome.MOVED);
                     }
                     if (deleted == 0) {
                         // gone since the copy: deleted or expired; the copy must not bring it back
-                        return redis.<Long>eval(DELETE_COPY_IF_UNCHANGED, ScriptOutputType.INTEGER, new byte[][] {to},
+                        return KeyMove.<Long>script(redis, DELETE_COPY_IF_UNCHANGED, ScriptOutputType.INTEGER, to,
                                 payload).thenApply(x -> Outcome.VANISHED);
                     }
                     if (attempt >= MAX_ATTEMPTS) {
@@ -212,6 +212,24 @@ public final class KeyMove {
                     }
                     return copy(from, to, onConflict, attempt + 1);
                 });
+    }
+
+    /**
+     * Runs {@code script} on the node of {@code key} by its SHA-1 ({@code EVALSHA}: 40 bytes a call instead of the
+     * script), sending the script itself only when the node does not have it yet ({@code NOSCRIPT}).
+     */
+    private static <T> CompletionStage<T> script(RedisAdvancedClusterAsyncCommands<byte[], byte[]> redis,
+            String script, ScriptOutputType type, byte[] key, byte[]... args) {
+        byte[][] keys = {key};
+        return redis.<T>evalsha(Scripts.sha1(script), type, keys, args).handle((result, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(result);
+            }
+            if (cause(error) instanceof RedisCommandExecutionException e && e.getMessage().startsWith("NOSCRIPT")) {
+                return redis.<T>eval(script, type, keys, args);
+            }
+            return CompletableFuture.<T>failedFuture(cause(error));
+        }).thenCompose(stage -> stage);
     }
 
     /** The old key does not exist: done already if the new one does. */
