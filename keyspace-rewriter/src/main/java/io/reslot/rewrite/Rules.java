@@ -1,6 +1,7 @@
 package io.reslot.rewrite;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -31,6 +32,14 @@ import io.reslot.slot.HashTag;
  *       then reports the key rather than renaming it.
  * </ul>
  *
+ * <p>Rules files are JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}):
+ * <pre>{@code
+ * rules:
+ *   - match: "user:*"
+ *     regex: '^user:(?<id>[0-9]+):(?<rest>.*)$'
+ *     to: 'user:{${id}}:${rest}'
+ * }</pre>
+ *
  * <p>Immutable and thread-safe: {@link #rename} may be called from many threads at once.
  */
 public final class Rules {
@@ -54,6 +63,32 @@ public final class Rules {
      */
     public static Rules of(List<Rule> rules) {
         return of(rules, (rule, property) -> "");
+    }
+
+    /**
+     * Reads and checks a rules file: JSON if its name ends in {@code .json}, YAML if in {@code .yaml} or
+     * {@code .yml}.
+     *
+     * @throws RewriteException {@link RewriteErrorCode#BAD_RULES} if the file cannot be read, has another name, is
+     *     not well-formed, does not have the shape {@code {"rules": [{"match": ..., "regex": ..., "to": ...}]}}
+     *     (unknown or repeated properties, values that are not strings, no rules), or a rule fails a check of
+     *     {@link #of}. The message starts with the file's name, followed by {@code :line:column} when the problem
+     *     is at a place in the file
+     * @throws NullPointerException if {@code file} is null
+     */
+    public static Rules parse(Path file) {
+        return RulesFile.read(file);
+    }
+
+    /**
+     * Checks rules from the text of a rules file, as {@link #parse(Path)} does.
+     *
+     * @param fileName the file's name: its ending gives the format, and messages start with it
+     * @throws RewriteException as {@link #parse(Path)}
+     * @throws NullPointerException if an argument is null
+     */
+    public static Rules parse(String text, String fileName) {
+        return RulesFile.parse(text, fileName);
     }
 
     /**
