@@ -13,6 +13,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.reslot.sandbox.ClusterNode.Role;
 import io.reslot.sandbox.ClusterNode.State;
 import io.reslot.sandbox.internal.Checks;
+import io.reslot.sandbox.internal.Executables;
 import io.reslot.sandbox.internal.NodeConfig;
 import io.reslot.sandbox.internal.NodeEntry;
 import io.reslot.sandbox.internal.PortAllocator;
@@ -558,7 +559,7 @@ public final class LocalCluster implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(node.logFile().toFile()));
         Process process;
         try {
-            process = builder.start();
+            process = Executables.start(builder);
         } catch (IOException e) {
             throw new SandboxException(SandboxErrorCode.NODE_START_FAILED, "cannot run " + redis.path() + " for "
                     + node.address() + ": " + e, e);

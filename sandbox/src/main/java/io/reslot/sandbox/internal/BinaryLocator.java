@@ -214,7 +214,8 @@ public final class BinaryLocator {
         String output;
         int exit;
         try {
-            Process process = new ProcessBuilder(path.toString(), "--version").redirectErrorStream(true).start();
+            Process process = Executables.start(new ProcessBuilder(path.toString(), "--version")
+                    .redirectErrorStream(true));
             process.getOutputStream().close();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
