@@ -82,6 +82,26 @@ final class SlotGroup {
      *     the run must stop at once; the group's slots are then left as they are, open ones resumable
      */
     Result run() {
+        try {
+            return steps();
+        } catch (MigrateException e) {
+            if (e.code() != MigrateErrorCode.UNREACHABLE && e.code() != MigrateErrorCode.AUTH) {
+                throw e; // an interruption or a lost lock, which say themselves what to do
+            }
+            // a connection could not be opened: say which slots, and how they are left
+            throw new MigrateException(e.code(), "slots " + io.reslot.slot.SlotSet.of(slotsOfGroup()) + " ("
+                    + source.address() + " -> " + target.address() + "): " + e.getMessage() + ". Some may be left"
+                    + " open (MIGRATING on the source, IMPORTING on the target); clients are still served through ASK"
+                    + " redirects. Fix the cause, then run `reslot resume`.", e);
+        }
+    }
+
+    private int[] slotsOfGroup() {
+        return java.util.stream.IntStream.concat(active.stream().mapToInt(s -> s.slot),
+                left.stream().mapToInt(Integer::intValue)).sorted().toArray();
+    }
+
+    private Result steps() {
         StatefulRedisConnection<byte[], byte[]> src = mover.pipe(source);
         StatefulRedisConnection<byte[], byte[]> tgt = mover.pipe(target);
         for (Slot s : active) {
