@@ -1,6 +1,6 @@
 package io.reslot.rewrite;
 
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,10 +32,13 @@ import io.reslot.slot.KeySlot;
  * deleted it, or it expired), the copy is deleted too, if it is still what was copied, so that the new name does not
  * bring it back.
  *
- * <p>Every step is safe to repeat, so a run killed half way can be started again: a key found under its new name
- * with the old one gone is reported {@link Outcome#ALREADY_DONE}; a copy already in place and identical to the old
- * key is not a conflict. Expiries are exact on Redis 7 ({@code PEXPIRETIME}); on 6.2 they are derived from
- * {@code TIME} and {@code PTTL} in one script, within a millisecond.
+ * <p>A key found under its new name with the old one gone is reported {@link Outcome#ALREADY_DONE}. A key found
+ * under both names is a conflict even when both hold the same value: a client writing the old name after the key
+ * moved can make it equal to the moved copy by chance, and deleting it would lose those writes. Only the caller
+ * knows whether the new name holds its own unfinished copy (a run killed between copy and delete); it says so with
+ * {@code ours}, and the copy is then overwritten with the old key's current value before the old key is deleted.
+ * Expiries are exact on Redis 7 ({@code PEXPIRETIME}); on 6.2 they are derived from {@code TIME} and {@code PTTL}
+ * in one script, within a millisecond.
  *
  * <p>Commands go through a Lettuce cluster connection, which routes each to the node serving its key and follows
  * {@code MOVED} and {@code ASK} while slots move.
@@ -70,7 +73,17 @@ public final class KeyMove {
         /** The new name is taken by a different key and the policy is {@link OnConflict#SKIP}. */
         SKIPPED,
         /** The new name is taken by a different key and the policy is {@link OnConflict#FAIL}. */
-        CONFLICT
+        CONFLICT,
+        /** {@link #copyAsync}: copied to the new name; the old key stays. */
+        COPIED,
+        /** {@link #cleanupAsync}: the old key was deleted, its copy being identical. */
+        CLEANED,
+        /** {@link #cleanupAsync}, {@link #verifyAsync}: both names exist and differ (value or expiry). */
+        DIFFERS,
+        /** {@link #cleanupAsync}, {@link #verifyAsync}: the old key exists and the new name does not. */
+        NOT_COPIED,
+        /** {@link #verifyAsync}: both names exist and are identical; the old key is left over. */
+        LEFT_OVER
     }
 
     /** {@code {payload, absolute expiry in ms or -1}} of KEYS[1], or nil when it does not exist. */
@@ -121,7 +134,7 @@ public final class KeyMove {
      */
     public Outcome move(byte[] from, byte[] to, OnConflict onConflict) {
         try {
-            return moveAsync(from, to, onConflict).toCompletableFuture().get();
+            return moveAsync(from, to, onConflict, false).toCompletableFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RewriteException(RewriteErrorCode.INTERRUPTED, "interrupted while moving a key");
@@ -133,17 +146,15 @@ public final class KeyMove {
     /**
      * Moves {@code from} to {@code to} without waiting; the commands are sent at once, and the stage completes when
      * the key is done. Failures complete it exceptionally with a {@link RewriteException}, as {@link #move} throws.
+     *
+     * @param ours whether a key under the new name is this caller's own copy from a move that did not finish: it is
+     *     then overwritten whatever the policy. Say so only for keys whose move was under way when a run stopped
      */
-    public CompletionStage<Outcome> moveAsync(byte[] from, byte[] to, OnConflict onConflict) {
+    public CompletionStage<Outcome> moveAsync(byte[] from, byte[] to, OnConflict onConflict, boolean ours) {
         CompletionStage<Outcome> moved = KeySlot.of(from) == KeySlot.of(to)
-                ? rename(from, to, onConflict)
-                : copy(from, to, onConflict, 1);
-        return moved.handle((outcome, error) -> {
-            if (error != null) {
-                throw failure(error);
-            }
-            return outcome;
-        });
+                ? rename(from, to, ours ? OnConflict.REPLACE : onConflict)
+                : copy(from, to, ours ? OnConflict.REPLACE : onConflict, 1);
+        return moved.handle(KeyMove::rethrow);
     }
 
     private CompletionStage<Outcome> rename(byte[] from, byte[] to, OnConflict onConflict) {
@@ -162,38 +173,27 @@ public final class KeyMove {
     }
 
     private CompletionStage<Outcome> copy(byte[] from, byte[] to, OnConflict onConflict, int attempt) {
-        return KeyMove.<List<Object>>script(redis, SNAPSHOT, ScriptOutputType.MULTI, from).thenCompose(snapshot -> {
-            if (snapshot == null || snapshot.isEmpty() || snapshot.get(0) == null) { // nil: no such key
+        return snapshot(from).thenCompose(old -> {
+            if (old == null) {
                 return attempt == 1 ? gone(to) : CompletableFuture.completedFuture(Outcome.VANISHED);
             }
-            byte[] payload = (byte[]) snapshot.get(0);
-            long expiry = (Long) snapshot.get(1);
-            RestoreArgs args = RestoreArgs.Builder.ttl(Math.max(0, expiry));
-            if (expiry >= 0) {
-                args.absttl();
-            }
             // after the first attempt the copy under the new name is ours
-            if (attempt > 1 || onConflict == OnConflict.REPLACE) {
-                args.replace();
-            }
-            return redis.restore(to, payload, args).handle((ok, error) -> {
+            RestoreArgs args = restoreArgs(old.expiry(), attempt > 1 || onConflict == OnConflict.REPLACE);
+            return redis.restore(to, old.payload(), args).handle((ok, error) -> {
                 if (error == null) {
-                    return deleteOld(from, to, onConflict, attempt, payload, expiry);
+                    return deleteOld(from, to, onConflict, attempt, old.payload(), old.expiry());
                 }
-                if (!(cause(error) instanceof RedisCommandExecutionException e && e.getMessage().startsWith("BUSYKEY"))) {
+                if (!isBusyKey(error)) {
                     return CompletableFuture.<Outcome>failedFuture(cause(error));
                 }
-                // the new name is taken: by our own copy from an earlier run, or by another key
-                return redis.dump(to).thenCompose(existing -> Arrays.equals(existing, payload)
-                        ? deleteOld(from, to, onConflict, attempt, payload, expiry)
-                        : CompletableFuture.completedFuture(conflict(onConflict)));
+                return CompletableFuture.completedFuture(conflict(onConflict));
             }).thenCompose(stage -> stage);
         });
     }
 
     private CompletionStage<Outcome> deleteOld(byte[] from, byte[] to, OnConflict onConflict, int attempt,
             byte[] payload, long expiry) {
-        byte[][] args = {payload, Long.toString(expiry).getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+        byte[][] args = {payload, Long.toString(expiry).getBytes(StandardCharsets.US_ASCII)};
         return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
                 .thenCompose(deleted -> {
                     if (deleted == 1) {
@@ -230,6 +230,110 @@ public final class KeyMove {
             }
             return CompletableFuture.<T>failedFuture(cause(error));
         }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * Copies {@code from} to {@code to} and keeps the old key, for a rollout that reads both names for a while. A new
+     * name that already holds the same value and expiry counts as {@link Outcome#ALREADY_DONE}; one that holds
+     * something else is a conflict, handled by {@code onConflict}.
+     */
+    public CompletionStage<Outcome> copyAsync(byte[] from, byte[] to, OnConflict onConflict) {
+        return snapshot(from).thenCompose(old -> {
+            if (old == null) {
+                return gone(to);
+            }
+            RestoreArgs args = restoreArgs(old.expiry(), onConflict == OnConflict.REPLACE);
+            return redis.restore(to, old.payload(), args).handle((ok, error) -> {
+                if (error == null) {
+                    return CompletableFuture.completedFuture(Outcome.COPIED);
+                }
+                if (!isBusyKey(error)) {
+                    return CompletableFuture.<Outcome>failedFuture(cause(error));
+                }
+                return snapshot(to).thenApply(copy -> copy != null && copy.sameAs(old) ? Outcome.ALREADY_DONE
+                        : conflict(onConflict));
+            }).thenCompose(stage -> stage);
+        }).handle(KeyMove::rethrow);
+    }
+
+    /**
+     * Deletes {@code from} if {@code to} holds an identical copy (same payload, same expiry), as the last step of a
+     * rollout that copied first. The delete is conditional on the old key being unchanged, in one script on its node:
+     * a write to it since the copy makes it {@link Outcome#DIFFERS}, and it stays.
+     */
+    public CompletionStage<Outcome> cleanupAsync(byte[] from, byte[] to) {
+        return snapshot(to).thenCompose(copy -> {
+            if (copy == null) {
+                return redis.exists(from).thenApply(n -> n > 0 ? Outcome.NOT_COPIED : Outcome.MISSING);
+            }
+            byte[][] args = {copy.payload(), Long.toString(copy.expiry()).getBytes(StandardCharsets.US_ASCII)};
+            return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
+                    .thenApply(deleted -> deleted == 1 ? Outcome.CLEANED
+                            : deleted == 0 ? Outcome.ALREADY_DONE : Outcome.DIFFERS);
+        }).handle(KeyMove::rethrow);
+    }
+
+    /**
+     * Compares the two names and changes nothing: {@link Outcome#ALREADY_DONE} when only the new one exists,
+     * {@link Outcome#LEFT_OVER} when both exist and are identical, {@link Outcome#DIFFERS} when both exist and
+     * differ, {@link Outcome#NOT_COPIED} when only the old one exists, {@link Outcome#MISSING} when neither does.
+     */
+    public CompletionStage<Outcome> verifyAsync(byte[] from, byte[] to) {
+        CompletableFuture<Snapshot> old = snapshot(from).toCompletableFuture();
+        CompletableFuture<Snapshot> copy = snapshot(to).toCompletableFuture();
+        return old.thenCombine(copy, (o, c) -> {
+            if (o == null) {
+                return c == null ? Outcome.MISSING : Outcome.ALREADY_DONE;
+            }
+            if (c == null) {
+                return Outcome.NOT_COPIED;
+            }
+            return o.sameAs(c) ? Outcome.LEFT_OVER : Outcome.DIFFERS;
+        }).handle(KeyMove::rethrow);
+    }
+
+    /**
+     * A key's payload and absolute expiry ({@code -1}: none), read together.
+     *
+     * <p>Payloads are compared byte for byte, which is exact for the same key on the same node; a hash or a set
+     * stored as a hash table dumps in its table's order, which can differ on another node, so two such copies can
+     * compare as different although they hold the same members.
+     */
+    private record Snapshot(byte[] payload, long expiry) {
+
+        boolean sameAs(Snapshot other) {
+            return java.util.Arrays.equals(payload, other.payload)
+                    && (expiry < 0 ? other.expiry < 0 : other.expiry >= 0 && Math.abs(expiry - other.expiry) <= 1);
+        }
+    }
+
+    /** The key's snapshot, or {@code null} when it does not exist. */
+    private CompletionStage<Snapshot> snapshot(byte[] key) {
+        return KeyMove.<List<Object>>script(redis, SNAPSHOT, ScriptOutputType.MULTI, key).thenApply(reply ->
+                reply == null || reply.isEmpty() || reply.get(0) == null ? null
+                        : new Snapshot((byte[]) reply.get(0), (Long) reply.get(1)));
+    }
+
+    private static RestoreArgs restoreArgs(long expiry, boolean replace) {
+        RestoreArgs args = RestoreArgs.Builder.ttl(Math.max(0, expiry));
+        if (expiry >= 0) {
+            args.absttl();
+        }
+        if (replace) {
+            args.replace();
+        }
+        return args;
+    }
+
+    private static boolean isBusyKey(Throwable error) {
+        return cause(error) instanceof RedisCommandExecutionException e && e.getMessage().startsWith("BUSYKEY");
+    }
+
+    private static Outcome rethrow(Outcome outcome, Throwable error) {
+        if (error != null) {
+            throw failure(error);
+        }
+        return outcome;
     }
 
     /** The old key does not exist: done already if the new one does. */

@@ -171,7 +171,7 @@ class KeyMoveIT {
 
     @ParameterizedTest
     @EnumSource(BundledRedis.class)
-    void isIdempotentAndFinishesAnInterruptedCopy(BundledRedis version) {
+    void isIdempotentAndOverwritesItsOwnUnfinishedCopyOnlyWhenTold(BundledRedis version) {
         try (var connection = connect(version)) {
             var redis = connection.sync();
             KeyMove move = new KeyMove(connection.async());
@@ -182,14 +182,18 @@ class KeyMoveIT {
             assertThat(move.move(from, to, OnConflict.FAIL)).isEqualTo(Outcome.ALREADY_DONE);
             assertThat(move.move(b("never:1"), b("never:{1}"), OnConflict.FAIL)).isEqualTo(Outcome.MISSING);
 
-            // a run killed between the copy and the delete: both names hold the same value
+            // a run killed between the copy and the delete, and a client wrote the old name since
             byte[] half = b("half:1");
             byte[] halfTo = b("half:{1}");
             redis.set(half, b("copied"));
             redis.restore(halfTo, 0, redis.dump(half));
-            assertThat(move.move(half, halfTo, OnConflict.FAIL)).isEqualTo(Outcome.MOVED);
+            redis.append(half, b(" and written since"));
+            // the same value under both names is no proof that the new one is a copy: it takes the caller's word
+            assertThat(move.move(half, halfTo, OnConflict.FAIL)).isEqualTo(Outcome.CONFLICT);
+            assertThat(move.moveAsync(half, halfTo, OnConflict.FAIL, true).toCompletableFuture().join())
+                    .isEqualTo(Outcome.MOVED);
             assertThat(redis.exists(half)).isZero();
-            assertThat(redis.get(halfTo)).isEqualTo(b("copied"));
+            assertThat(redis.get(halfTo)).isEqualTo(b("copied and written since"));
         }
     }
 
@@ -218,7 +222,7 @@ class KeyMoveIT {
             List<CompletableFuture<Outcome>> moves = new ArrayList<>();
             for (int i = 0; i < counters; i++) {
                 moves.add(move.moveAsync(b("ctr:" + version + ":" + i), b("ctr:{" + version + ":" + i + "}"),
-                        OnConflict.FAIL).toCompletableFuture());
+                        OnConflict.FAIL, false).toCompletableFuture());
             }
             CompletableFuture.allOf(moves.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
             Thread.sleep(200);

@@ -1,0 +1,331 @@
+package io.reslot.rewrite;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.reslot.migrate.ClusterAccess;
+import io.reslot.migrate.MigrateErrorCode;
+import io.reslot.migrate.MigrateException;
+import io.reslot.migrate.NodeInfo;
+import io.reslot.migrate.internal.KeyText;
+import io.reslot.migrate.internal.LeaseLock;
+import io.reslot.rewrite.KeyMove.OnConflict;
+import io.reslot.rewrite.KeyMove.Outcome;
+import io.reslot.rewrite.RetagOptions.Mode;
+
+/**
+ * Applies the rules to every key they match, on a live cluster, in one of the {@link RetagOptions.Mode modes}:
+ * move (the default), copy, cleanup or verify. Each master is scanned by its own thread; each page's keys are handled
+ * with {@link KeyMove}, pipelined through the slot-routed connection, up to {@link RetagOptions#inFlight()} keys at
+ * once per master.
+ *
+ * <p>A run is resumable: after each page, once its keys are done, the master's SCAN cursor is saved in the cluster
+ * ({@code {reslot}:retag}), and a run started again with the same rules, mode and policy continues from the saved
+ * cursors (keys seen twice cost nothing). A move also lists each page's keys in a journal before it starts on them,
+ * so that the next run knows which copies under new names are its own, unfinished ones; every other key found under
+ * both names is a conflict, because a client writing an old name after its key moved can make the two equal by chance.
+ * The cluster's lease lock keeps two runs (retags, or slot moves) apart. SCAN may miss a key that moved between
+ * masters during the scan, so after a move the masters are scanned again, up to {@value #VERIFY_PASSES} times,
+ * until a pass finds nothing left to move.
+ */
+public final class Retag {
+
+    /** Where a run's progress is kept: a hash of {@code fingerprint} and {@code cursor:<master id>}. */
+    static final String STATE_KEY = "{reslot}:retag";
+    /** Saves KEYS[1]'s field ARGV[1] = ARGV[2] (a cursor) and deletes the journal KEYS[2], together. */
+    private static final String CHECKPOINT = """
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('DEL', KEYS[2])
+            return 1
+            """;
+    /** Scans after the first, to catch keys the first missed; each moves what it finds. */
+    static final int VERIFY_PASSES = 3;
+
+    /** Receives the counts so far after every page; called from several threads. */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** A listener that ignores everything. */
+        Listener NONE = counts -> { };
+
+        void progress(RetagCounts total);
+    }
+
+    private final ClusterAccess access;
+    private final Rules rules;
+    private final RetagOptions options;
+    private final Listener listener;
+    private final KeyMove keyMove;
+    private final AtomicReference<RetagCounts> total = new AtomicReference<>(RetagCounts.NONE);
+    /** Keys the current check found under their old name with their new name taken. */
+    private final java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong();
+    private LeaseLock lock;
+
+    private Retag(ClusterAccess access, Rules rules, RetagOptions options, Listener listener) {
+        this.access = access;
+        this.rules = rules;
+        this.options = options;
+        this.listener = listener;
+        this.keyMove = new KeyMove(access.keys().async());
+    }
+
+    /**
+     * Renames every key {@code rules} match, under the cluster's lock.
+     *
+     * @return what it did
+     * @throws RewriteException {@link RewriteErrorCode#LOCKED} if another run holds the lock;
+     *     {@link RewriteErrorCode#CONFLICT} if a new name is taken and the policy is {@link OnConflict#FAIL} (keys of
+     *     the pages before are done, the run can be started again after the conflict is resolved);
+     *     {@link RewriteErrorCode#STOPPED} or another code if it stopped part way; starting it again continues
+     */
+    public static RetagCounts run(ClusterAccess access, Rules rules, RetagOptions options, Listener listener) {
+        return new Retag(access, rules, options, listener).run();
+    }
+
+    private RetagCounts run() {
+        try (LeaseLock held = LeaseLock.acquire(access.metadata(), "retag", options.lockLease())) {
+            lock = held;
+            String fingerprint = fingerprint();
+            Map<String, String> saved = access.metadata().sync().hgetall(STATE_KEY);
+            if (!fingerprint.equals(saved.get("fingerprint"))) {
+                // another retag's progress, or none: start from the beginning
+                for (String id : masterIds(saved)) {
+                    access.keys().sync().del(journal(id));
+                }
+                access.metadata().sync().del(STATE_KEY);
+                access.metadata().sync().hset(STATE_KEY, "fingerprint", fingerprint);
+                saved = Map.of();
+            } else {
+                finishJournals(saved);
+            }
+            scanAll(saved, false);
+            for (int pass = 0; options.mode() == Mode.MOVE && pass < VERIFY_PASSES; pass++) {
+                long before = total.get().done();
+                left.set(0);
+                scanAll(Map.of(), true);
+                if (total.get().done() == before) {
+                    break; // nothing was left under an old name but keys whose new name is taken
+                }
+            }
+            total.accumulateAndGet(new RetagCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, left.get()),
+                    RetagCounts::plus);
+            access.metadata().sync().del(STATE_KEY);
+            return total.get();
+        } catch (MigrateException e) {
+            throw e.code() == MigrateErrorCode.LOCKED
+                    ? new RewriteException(RewriteErrorCode.LOCKED, e.getMessage(), e)
+                    : new RewriteException(RewriteErrorCode.STOPPED, e.getMessage(), e);
+        } catch (RedisException e) {
+            throw new RewriteException(RewriteErrorCode.STOPPED, "the retag stopped: " + e.getMessage()
+                    + "; what was done is kept; run it again to continue", e);
+        }
+    }
+
+    /** The masters a saved state names, and the current ones. */
+    private List<String> masterIds(Map<String, String> saved) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        saved.keySet().stream().filter(f -> f.startsWith("cursor:")).forEach(f -> ids.add(f.substring(7)));
+        access.topology().masters().forEach(m -> ids.add(m.id()));
+        return new ArrayList<>(ids);
+    }
+
+    /**
+     * The keys whose move was under way on {@code masterId}'s scan when a run stopped: written before a page's moves
+     * start, deleted with the saving of the page's cursor. A key listed there whose new name is taken holds this
+     * retag's own copy, which may be older than the key now.
+     */
+    private static byte[] journal(String masterId) {
+        return (STATE_KEY + ":pending:" + masterId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Finishes the moves a stopped run left under way, overwriting the copies it made. */
+    private void finishJournals(Map<String, String> saved) {
+        Semaphore inFlight = new Semaphore(options.inFlight());
+        for (String id : masterIds(saved)) {
+            byte[] journal = journal(id);
+            List<byte[]> pending = new ArrayList<>(access.keys().sync().smembers(journal));
+            if (!pending.isEmpty()) {
+                total.accumulateAndGet(movePage(pending, inFlight, Pass.FINISH, null), RetagCounts::plus);
+            }
+            access.keys().sync().del(journal);
+        }
+    }
+
+    /** Which scan a page belongs to. */
+    private enum Pass {
+        /** The first scan, resumable: the page is journaled, the cursor saved. */
+        FIRST,
+        /** Finishing the keys a stopped run journaled: new names taken hold its copies. */
+        FINISH,
+        /** A check after the first scan: moves what it finds, leaves keys whose new name is taken. */
+        VERIFY
+    }
+
+    /**
+     * Scans every master at once, each from its saved cursor. The first scan saves cursors as it goes; a check
+     * ({@code verify}) counts only what it moves, and leaves keys whose new name is taken: after the first scan such
+     * a key is most likely one that a client wrote again under its old name after it moved, and replacing the moved
+     * key with it would lose writes.
+     */
+    private void scanAll(Map<String, String> saved, boolean verify) {
+        List<NodeInfo> masters = access.topology().masters();
+        ExecutorService threads = Executors.newFixedThreadPool(masters.size(), runnable -> {
+            Thread thread = new Thread(runnable, "reslot-retag");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> scans = new ArrayList<>();
+            for (NodeInfo master : masters) {
+                String cursor = saved.getOrDefault("cursor:" + master.id(), ScanCursor.INITIAL.getCursor());
+                if (!cursor.equals("done")) {
+                    scans.add(threads.submit(() -> scan(master, cursor, verify ? Pass.VERIFY : Pass.FIRST)));
+                }
+            }
+            for (Future<?> scan : scans) {
+                try {
+                    scan.get();
+                } catch (ExecutionException e) {
+                    scans.forEach(s -> s.cancel(true));
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RewriteException(RewriteErrorCode.INTERRUPTED, "interrupted; what was done is kept; run the"
+                    + " retag again to continue");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private void scan(NodeInfo master, String from, Pass pass) {
+        RedisCommands<byte[], byte[]> node = access.connection(master).sync();
+        ScanArgs args = ScanArgs.Builder.limit(options.scanCount());
+        if (rules.scanGlob() != null) {
+            args.match(rules.scanGlob());
+        }
+        Semaphore inFlight = new Semaphore(options.inFlight());
+        ScanCursor cursor = ScanCursor.of(from);
+        KeyScanCursor<byte[]> page;
+        do {
+            lock.checkHeld();
+            page = node.scan(cursor, args);
+            // only a move deletes, so only a move needs to know which copies are its own
+            byte[] journal = pass == Pass.FIRST && options.mode() == Mode.MOVE ? journal(master.id()) : null;
+            total.accumulateAndGet(movePage(page.getKeys(), inFlight, pass, journal), RetagCounts::plus);
+            cursor = page;
+            if (pass == Pass.FIRST) {
+                // the cursor saved and the journal cleared at once: a stop between the two must not lose either
+                access.keys().sync().<Long>eval(CHECKPOINT, ScriptOutputType.INTEGER,
+                        new byte[][] {STATE_KEY.getBytes(StandardCharsets.UTF_8), journal(master.id())},
+                        ("cursor:" + master.id()).getBytes(StandardCharsets.UTF_8),
+                        (page.isFinished() ? "done" : page.getCursor()).getBytes(StandardCharsets.UTF_8));
+            }
+            listener.progress(total.get());
+        } while (!page.isFinished());
+    }
+
+    /**
+     * Moves the keys of one page that need it, and waits for them; with a {@code journal}, lists them there first.
+     */
+    private RetagCounts movePage(List<byte[]> keys, Semaphore inFlight, Pass pass, byte[] journal) {
+        boolean verify = pass == Pass.VERIFY;
+        OnConflict onConflict = verify ? OnConflict.SKIP : options.onConflict();
+        long matched = 0;
+        long alreadyTagged = 0;
+        long noTag = 0;
+        List<byte[]> from = new ArrayList<>();
+        List<byte[]> to = new ArrayList<>();
+        for (byte[] key : keys) {
+            Renaming renaming = rules.rename(key);
+            switch (renaming.outcome()) {
+                case NO_MATCH -> { }
+                case ALREADY_TAGGED -> alreadyTagged++;
+                case NO_TAG -> noTag++;
+                case RENAMED -> {
+                    matched++;
+                    from.add(key);
+                    to.add(renaming.newName());
+                }
+                default -> throw new IllegalStateException(renaming.outcome().name());
+            }
+        }
+        if (journal != null && !from.isEmpty()) {
+            access.keys().sync().sadd(journal, from.toArray(new byte[0][]));
+        }
+        List<CompletableFuture<Outcome>> moves = new ArrayList<>(from.size());
+        for (int i = 0; i < from.size(); i++) {
+            inFlight.acquireUninterruptibly();
+            CompletableFuture<Outcome> move = (switch (options.mode()) {
+                case MOVE -> keyMove.moveAsync(from.get(i), to.get(i), onConflict, pass == Pass.FINISH);
+                case COPY -> keyMove.copyAsync(from.get(i), to.get(i), onConflict);
+                case CLEANUP -> keyMove.cleanupAsync(from.get(i), to.get(i));
+                case VERIFY -> keyMove.verifyAsync(from.get(i), to.get(i));
+            }).toCompletableFuture();
+            move.whenComplete((outcome, error) -> inFlight.release());
+            moves.add(move);
+        }
+        long[] outcomes = new long[Outcome.values().length];
+        RewriteException failed = null;
+        for (int i = 0; i < moves.size(); i++) {
+            try {
+                Outcome outcome = moves.get(i).get();
+                outcomes[outcome.ordinal()]++;
+                if (outcome == Outcome.CONFLICT && failed == null) {
+                    failed = new RewriteException(RewriteErrorCode.CONFLICT, "the new name of "
+                            + KeyText.printable(from.get(i)) + " is taken by another key; nothing was overwritten."
+                            + " Rename or delete one of the two, or run again with --on-conflict skip|replace");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RewriteException(RewriteErrorCode.INTERRUPTED, "interrupted; what was done is kept; run"
+                        + " the retag again to continue");
+            } catch (ExecutionException e) {
+                if (failed == null) {
+                    failed = e.getCause() instanceof RewriteException r ? r
+                            : new RewriteException(RewriteErrorCode.STOPPED, String.valueOf(e.getCause()), e.getCause());
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed; // the page's cursor is not saved: a new run looks at its keys again
+        }
+        long moved = outcomes[Outcome.MOVED.ordinal()];
+        long renamed = outcomes[Outcome.RENAMED.ordinal()];
+        long vanished = outcomes[Outcome.MISSING.ordinal()] + outcomes[Outcome.VANISHED.ordinal()];
+        if (verify) {
+            left.addAndGet(outcomes[Outcome.SKIPPED.ordinal()]);
+            return new RetagCounts(0, 0, 0, 0, moved, renamed, 0, 0, 0, vanished, 0, 0, 0, 0, 0);
+        }
+        return new RetagCounts(keys.size(), matched, alreadyTagged, noTag, moved, renamed,
+                outcomes[Outcome.COPIED.ordinal()], outcomes[Outcome.CLEANED.ordinal()],
+                outcomes[Outcome.ALREADY_DONE.ordinal()], vanished, outcomes[Outcome.SKIPPED.ordinal()],
+                outcomes[Outcome.DIFFERS.ordinal()], outcomes[Outcome.NOT_COPIED.ordinal()],
+                outcomes[Outcome.LEFT_OVER.ordinal()], 0);
+    }
+
+    /** What identifies a retag: its rules, mode and conflict policy. A run with another fingerprint starts afresh. */
+    private String fingerprint() {
+        StringBuilder text = new StringBuilder(options.mode() + " " + options.onConflict());
+        for (Rule rule : rules.rules()) {
+            text.append('\n').append(rule.match()).append('\n').append(rule.regex()).append('\n').append(rule.to());
+        }
+        return "sha256:" + Scripts.digest("SHA-256", text.toString());
+    }
+}
