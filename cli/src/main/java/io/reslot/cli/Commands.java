@@ -16,7 +16,8 @@ final class Commands {
             new MoveSlotsCommand(),
             new RebalanceCommand(),
             new DrainCommand(),
-            new ResumeCommand());
+            new ResumeCommand(),
+            new RetagCommand());
 
     private Commands() {
     }

@@ -15,6 +15,8 @@ import java.util.Optional;
 
 import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
+import io.reslot.rewrite.RewriteErrorCode;
+import io.reslot.rewrite.RewriteException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Options;
@@ -75,6 +77,8 @@ public final class Main {
             code = fail(io, ExitCode.BAD_INPUT, e.getMessage(), null);
         } catch (MigrateException e) {
             code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
+        } catch (RewriteException e) {
+            code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
         } catch (IOException | RuntimeException e) {
             // A reader that went away is not an error of ours: end quietly, as a Unix tool ended by SIGPIPE does.
             code = stdout.pipeClosed ? ExitCode.CLOSED_PIPE : fail(io, ExitCode.FAILED, describe(e), verbose ? e : null);
@@ -103,6 +107,16 @@ public final class Main {
             case LOCKED -> ExitCode.LOCKED;
             case INTERRUPTED -> ExitCode.INTERRUPTED;
             case UNREACHABLE, PROTOCOL, AUTH, STOPPED, UNHEALTHY -> ExitCode.FAILED;
+        };
+    }
+
+    /** The one mapping of the rewriter's error codes to exit codes. */
+    static int exitCode(RewriteErrorCode code) {
+        return switch (code) {
+            case BAD_RULES -> ExitCode.BAD_INPUT;
+            case LOCKED -> ExitCode.LOCKED;
+            case INTERRUPTED -> ExitCode.INTERRUPTED;
+            case CONFLICT, KEY_BUSY, UNREACHABLE, STOPPED -> ExitCode.FAILED;
         };
     }
 
