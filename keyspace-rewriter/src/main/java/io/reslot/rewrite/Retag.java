@@ -216,10 +216,7 @@ public final class Retag {
 
     private void scan(NodeInfo master, String from, Pass pass) {
         RedisCommands<byte[], byte[]> node = access.connection(master).sync();
-        ScanArgs args = ScanArgs.Builder.limit(options.scanCount());
-        if (rules.scanGlob() != null) {
-            args.match(rules.scanGlob());
-        }
+        ScanArgs args = Page.scanArgs(rules, options);
         Semaphore inFlight = new Semaphore(options.inFlight());
         ScanCursor cursor = ScanCursor.of(from);
         KeyScanCursor<byte[]> page;
@@ -247,25 +244,9 @@ public final class Retag {
     private RetagCounts movePage(List<byte[]> keys, Semaphore inFlight, Pass pass, byte[] journal) {
         boolean verify = pass == Pass.VERIFY;
         OnConflict onConflict = verify ? OnConflict.SKIP : options.onConflict();
-        long matched = 0;
-        long alreadyTagged = 0;
-        long noTag = 0;
-        List<byte[]> from = new ArrayList<>();
-        List<byte[]> to = new ArrayList<>();
-        for (byte[] key : keys) {
-            Renaming renaming = rules.rename(key);
-            switch (renaming.outcome()) {
-                case NO_MATCH -> { }
-                case ALREADY_TAGGED -> alreadyTagged++;
-                case NO_TAG -> noTag++;
-                case RENAMED -> {
-                    matched++;
-                    from.add(key);
-                    to.add(renaming.newName());
-                }
-                default -> throw new IllegalStateException(renaming.outcome().name());
-            }
-        }
+        Page page = Page.sort(rules, keys);
+        List<byte[]> from = page.from();
+        List<byte[]> to = page.to();
         if (journal != null && !from.isEmpty()) {
             access.keys().sync().sadd(journal, from.toArray(new byte[0][]));
         }
@@ -313,7 +294,7 @@ public final class Retag {
             left.addAndGet(outcomes[Outcome.SKIPPED.ordinal()]);
             return new RetagCounts(0, 0, 0, 0, moved, renamed, 0, 0, 0, vanished, 0, 0, 0, 0, 0);
         }
-        return new RetagCounts(keys.size(), matched, alreadyTagged, noTag, moved, renamed,
+        return new RetagCounts(keys.size(), from.size(), page.alreadyTagged(), page.noTag(), moved, renamed,
                 outcomes[Outcome.COPIED.ordinal()], outcomes[Outcome.CLEANED.ordinal()],
                 outcomes[Outcome.ALREADY_DONE.ordinal()], vanished, outcomes[Outcome.SKIPPED.ordinal()],
                 outcomes[Outcome.DIFFERS.ordinal()], outcomes[Outcome.NOT_COPIED.ordinal()],

@@ -157,42 +157,29 @@ public record RetagPlan(long scanned, long matched, long alreadyTagged, long noT
 
         private void scan(NodeInfo master) {
             RedisCommands<byte[], byte[]> node = access.connection(master).sync();
-            ScanArgs args = ScanArgs.Builder.limit(options.scanCount());
-            if (rules.scanGlob() != null) {
-                args.match(rules.scanGlob());
-            }
+            ScanArgs args = Page.scanArgs(rules, options);
             Semaphore inFlight = new Semaphore(options.inFlight());
             ScanCursor cursor = ScanCursor.INITIAL;
             KeyScanCursor<byte[]> page;
             do {
                 page = node.scan(cursor, args);
-                List<byte[]> renamed = new ArrayList<>();
+                Page sorted = Page.sort(rules, page.getKeys());
+                scanned += page.getKeys().size();
+                alreadyTagged += sorted.alreadyTagged();
+                noTag += sorted.noTag();
+                matched += sorted.from().size();
                 List<CompletableFuture<Long>> sizes = new ArrayList<>();
-                for (byte[] key : page.getKeys()) {
-                    scanned++;
-                    Renaming renaming = rules.rename(key);
-                    switch (renaming.outcome()) {
-                        case NO_MATCH -> { }
-                        case ALREADY_TAGGED -> alreadyTagged++;
-                        case NO_TAG -> noTag++;
-                        case RENAMED -> {
-                            matched++;
-                            inFlight.acquireUninterruptibly();
-                            CompletableFuture<Long> size = keys.memoryUsage(key).toCompletableFuture();
-                            size.whenComplete((s, e) -> inFlight.release());
-                            inFlight.acquireUninterruptibly();
-                            CompletableFuture<Long> taken = keys.exists(renaming.newName()).toCompletableFuture();
-                            taken.whenComplete((s, e) -> inFlight.release());
-                            exists.add(taken);
-                            renamed.add(key);
-                            renamed.add(renaming.newName());
-                            sizes.add(size);
-                        }
-                        default -> throw new IllegalStateException(renaming.outcome().name());
-                    }
+                for (int i = 0; i < sorted.from().size(); i++) {
+                    inFlight.acquireUninterruptibly(2);
+                    CompletableFuture<Long> taken = keys.exists(sorted.to().get(i)).toCompletableFuture();
+                    taken.whenComplete((n, e) -> inFlight.release());
+                    exists.add(taken);
+                    CompletableFuture<Long> size = keys.memoryUsage(sorted.from().get(i)).toCompletableFuture();
+                    size.whenComplete((n, e) -> inFlight.release());
+                    sizes.add(size);
                 }
                 for (int i = 0; i < sizes.size(); i++) {
-                    count(master, renamed.get(2 * i), renamed.get(2 * i + 1), join(sizes.get(i)));
+                    count(master, sorted.from().get(i), sorted.to().get(i), join(sizes.get(i)));
                 }
                 cursor = page;
             } while (!page.isFinished());
