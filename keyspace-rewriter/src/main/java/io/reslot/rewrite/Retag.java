@@ -85,7 +85,7 @@ public final class Retag {
     }
 
     /**
-     * Renames every key {@code rules} match, under the cluster's lock.
+     * Does what {@link RetagOptions#mode()} says to every key {@code rules} match, under the cluster's lock.
      *
      * @return what it did
      * @throws RewriteException {@link RewriteErrorCode#LOCKED} if another run holds the lock;
@@ -290,8 +290,11 @@ public final class Retag {
         long moved = outcomes[Outcome.MOVED.ordinal()];
         long renamed = outcomes[Outcome.RENAMED.ordinal()];
         long vanished = outcomes[Outcome.MISSING.ordinal()] + outcomes[Outcome.VANISHED.ordinal()];
-        if (verify) {
-            left.addAndGet(outcomes[Outcome.SKIPPED.ordinal()]);
+        if (pass != Pass.FIRST) {
+            // keys the first scan counts (or counted, in the run that stopped): only what was done here adds up
+            if (verify) {
+                left.addAndGet(outcomes[Outcome.SKIPPED.ordinal()]);
+            }
             return new RetagCounts(0, 0, 0, 0, moved, renamed, 0, 0, 0, vanished, 0, 0, 0, 0, 0);
         }
         return new RetagCounts(keys.size(), from.size(), page.alreadyTagged(), page.noTag(), moved, renamed,

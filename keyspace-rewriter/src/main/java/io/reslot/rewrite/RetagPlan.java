@@ -41,7 +41,8 @@ import io.reslot.slot.KeySlot;
  * @param sharedNames new names that two or more keys would get
  * @param examples up to {@value #EXAMPLES} renamings, old name then new
  * @param largestGroups the tags with the most keys, up to {@value #GROUPS}, largest first
- * @param keysPerMaster master address to the keys it serves before and after the retag (only keys the scans saw)
+ * @param keysPerMaster master address to how many of the keys to rename it serves before the retag, and how many
+ *     of their new names it serves after
  * @param bytesToMove the estimated bytes ({@code MEMORY USAGE}) of the matched keys whose slot changes
  */
 public record RetagPlan(long scanned, long matched, long alreadyTagged, long noTag, long targetExists,
