@@ -336,6 +336,17 @@ public final class KeyMove {
         return outcome;
     }
 
+    /**
+     * Deletes {@code to} if it still holds {@code payload}: the old key disappeared after it was copied, and the copy
+     * must not bring it back.
+     *
+     * @return {@link Outcome#VANISHED}
+     */
+    CompletionStage<Outcome> discardCopyAsync(byte[] to, byte[] payload) {
+        return KeyMove.<Long>script(redis, DELETE_COPY_IF_UNCHANGED, ScriptOutputType.INTEGER, to, payload)
+                .thenApply(x -> Outcome.VANISHED).handle(KeyMove::rethrow);
+    }
+
     /** The old key does not exist: done already if the new one does. */
     private CompletionStage<Outcome> gone(byte[] to) {
         return redis.exists(to).thenApply(n -> n > 0 ? Outcome.ALREADY_DONE : Outcome.MISSING);
@@ -364,10 +375,15 @@ public final class KeyMove {
      * 6.2, which lacks it, {@code TIME} plus {@code PTTL}, read in the same script.
      */
     private static String expiryExpression() {
+        return expiryExpression("KEYS[1]");
+    }
+
+    /** As {@link #expiryExpression()}, for the key the Lua expression {@code key} names. */
+    static String expiryExpression(String key) {
         return "(function() "
-                + "local ok, e = pcall(redis.call, 'PEXPIRETIME', KEYS[1]) "
+                + "local ok, e = pcall(redis.call, 'PEXPIRETIME', " + key + ") "
                 + "if ok then return e end "
-                + "local p = redis.call('PTTL', KEYS[1]) "
+                + "local p = redis.call('PTTL', " + key + ") "
                 + "if p < 0 then return -1 end "
                 + "local t = redis.call('TIME') "
                 + "return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + p "

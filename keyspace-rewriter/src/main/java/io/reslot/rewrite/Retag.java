@@ -71,6 +71,7 @@ public final class Retag {
     private final RetagOptions options;
     private final Listener listener;
     private final KeyMove keyMove;
+    private final BatchMove batchMove;
     private final AtomicReference<RetagCounts> total = new AtomicReference<>(RetagCounts.NONE);
     /** Keys the current check found under their old name with their new name taken. */
     private final java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong();
@@ -82,6 +83,7 @@ public final class Retag {
         this.options = options;
         this.listener = listener;
         this.keyMove = new KeyMove(access.keys().async());
+        this.batchMove = new BatchMove(access, keyMove);
     }
 
     /**
@@ -160,7 +162,7 @@ public final class Retag {
             byte[] journal = journal(id);
             List<byte[]> pending = new ArrayList<>(access.keys().sync().smembers(journal));
             if (!pending.isEmpty()) {
-                total.accumulateAndGet(movePage(pending, inFlight, Pass.FINISH, null), RetagCounts::plus);
+                total.accumulateAndGet(movePage(null, pending, inFlight, Pass.FINISH, null), RetagCounts::plus);
             }
             access.keys().sync().del(journal);
         }
@@ -225,7 +227,7 @@ public final class Retag {
             page = node.scan(cursor, args);
             // only a move deletes, so only a move needs to know which copies are its own
             byte[] journal = pass == Pass.FIRST && options.mode() == Mode.MOVE ? journal(master.id()) : null;
-            total.accumulateAndGet(movePage(page.getKeys(), inFlight, pass, journal), RetagCounts::plus);
+            total.accumulateAndGet(movePage(master, page.getKeys(), inFlight, pass, journal), RetagCounts::plus);
             cursor = page;
             if (pass == Pass.FIRST) {
                 // the cursor saved and the journal cleared at once: a stop between the two must not lose either
@@ -241,7 +243,7 @@ public final class Retag {
     /**
      * Moves the keys of one page that need it, and waits for them; with a {@code journal}, lists them there first.
      */
-    private RetagCounts movePage(List<byte[]> keys, Semaphore inFlight, Pass pass, byte[] journal) {
+    private RetagCounts movePage(NodeInfo master, List<byte[]> keys, Semaphore inFlight, Pass pass, byte[] journal) {
         boolean verify = pass == Pass.VERIFY;
         OnConflict onConflict = verify ? OnConflict.SKIP : options.onConflict();
         Page page = Page.sort(rules, keys);
@@ -250,17 +252,22 @@ public final class Retag {
         if (journal != null && !from.isEmpty()) {
             access.keys().sync().sadd(journal, from.toArray(new byte[0][]));
         }
-        List<CompletableFuture<Outcome>> moves = new ArrayList<>(from.size());
-        for (int i = 0; i < from.size(); i++) {
-            inFlight.acquireUninterruptibly();
-            CompletableFuture<Outcome> move = (switch (options.mode()) {
-                case MOVE -> keyMove.moveAsync(from.get(i), to.get(i), onConflict, pass == Pass.FINISH);
-                case COPY -> keyMove.copyAsync(from.get(i), to.get(i), onConflict);
-                case CLEANUP -> keyMove.cleanupAsync(from.get(i), to.get(i));
-                case VERIFY -> keyMove.verifyAsync(from.get(i), to.get(i));
-            }).toCompletableFuture();
-            move.whenComplete((outcome, error) -> inFlight.release());
-            moves.add(move);
+        List<CompletableFuture<Outcome>> moves;
+        if (options.mode() == Mode.MOVE && pass != Pass.FINISH) {
+            moves = batchMove.move(master, from, to, onConflict); // a page at a time: the common case, fast
+        } else {
+            moves = new ArrayList<>(from.size());
+            for (int i = 0; i < from.size(); i++) {
+                inFlight.acquireUninterruptibly();
+                CompletableFuture<Outcome> move = (switch (options.mode()) {
+                    case MOVE -> keyMove.moveAsync(from.get(i), to.get(i), onConflict, pass == Pass.FINISH);
+                    case COPY -> keyMove.copyAsync(from.get(i), to.get(i), onConflict);
+                    case CLEANUP -> keyMove.cleanupAsync(from.get(i), to.get(i));
+                    case VERIFY -> keyMove.verifyAsync(from.get(i), to.get(i));
+                }).toCompletableFuture();
+                move.whenComplete((outcome, error) -> inFlight.release());
+                moves.add(move);
+            }
         }
         long[] outcomes = new long[Outcome.values().length];
         RewriteException failed = null;

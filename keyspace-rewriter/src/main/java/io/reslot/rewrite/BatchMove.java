@@ -1,0 +1,238 @@
+package io.reslot.rewrite;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.reslot.migrate.ClusterAccess;
+import io.reslot.migrate.NodeInfo;
+import io.reslot.migrate.Topology;
+import io.reslot.rewrite.KeyMove.OnConflict;
+import io.reslot.rewrite.KeyMove.Outcome;
+import io.reslot.slot.KeySlot;
+
+/**
+ * {@link KeyMove#moveAsync}'s steps for a whole page of keys at once: one script on the source node reads every
+ * key's payload and expiry, one script per target node restores the copies, one script on the source deletes the
+ * old keys that are unchanged. Three commands per page and node instead of three per key: what makes a retag fast.
+ *
+ * <p>The scripts declare no keys and name them in their arguments, which a node allows for keys of any slot it
+ * serves; a key it no longer serves (its slot moved) fails alone, inside the script. Every key that is not the plain
+ * case — missing, in the same slot as its new name, a taken new name, a key changed since it was read, a failed
+ * command — is handed to {@link KeyMove} one by one, which settles it exactly as a single move would.
+ */
+final class BatchMove {
+
+    /** {payload or false, expiry} for each ARGV key; false and -2 for a key that is missing or not served here. */
+    private static final String SNAPSHOT_MANY = """
+            local out = {}
+            for i = 1, #ARGV do
+              local key = ARGV[i]
+              local ok, d = pcall(redis.call, 'DUMP', key)
+              if ok and d then
+                out[2 * i - 1] = d
+                out[2 * i] = %s
+              else
+                out[2 * i - 1] = false
+                out[2 * i] = -2
+              end
+            end
+            return out
+            """.formatted(KeyMove.expiryExpression("key"));
+
+    /** ARGV: replace flag, then (name, absolute expiry or -1, payload) triples; per key 1 restored, 0 taken, -1 failed. */
+    private static final String RESTORE_MANY = """
+            local out = {}
+            local replace = ARGV[1] == '1'
+            for i = 2, #ARGV, 3 do
+              local expiry = tonumber(ARGV[i + 1])
+              local args = {'RESTORE', ARGV[i], expiry < 0 and 0 or expiry, ARGV[i + 2]}
+              if expiry >= 0 then args[#args + 1] = 'ABSTTL' end
+              if replace then args[#args + 1] = 'REPLACE' end
+              local ok, err = pcall(redis.call, unpack(args))
+              if ok then
+                out[#out + 1] = 1
+              elseif string.find(type(err) == 'table' and err.err or tostring(err), 'BUSYKEY') then
+                out[#out + 1] = 0
+              else
+                out[#out + 1] = -1
+              end
+            end
+            return out
+            """;
+
+    /** ARGV: (name, payload, expiry) triples; per key 1 deleted, 0 gone, -1 changed (or not served here). */
+    private static final String DELETE_MANY = """
+            local out = {}
+            for i = 1, #ARGV, 3 do
+              local key = ARGV[i]
+              local ok, d = pcall(redis.call, 'DUMP', key)
+              if not ok then
+                out[#out + 1] = -1
+              elseif not d then
+                out[#out + 1] = 0
+              elseif d ~= ARGV[i + 1] then
+                out[#out + 1] = -1
+              else
+                local e = %s
+                local want = tonumber(ARGV[i + 2])
+                if (want < 0 and e >= 0) or (want >= 0 and (e < 0 or math.abs(e - want) > 1)) then
+                  out[#out + 1] = -1
+                else
+                  redis.call('DEL', key)
+                  out[#out + 1] = 1
+                end
+              end
+            end
+            return out
+            """.formatted(KeyMove.expiryExpression("key"));
+
+    private final ClusterAccess access;
+    private final Topology topology;
+    private final KeyMove single;
+
+    BatchMove(ClusterAccess access, KeyMove single) {
+        this.access = access;
+        this.topology = access.topology();
+        this.single = single;
+    }
+
+    /**
+     * Moves {@code from.get(i)} to {@code to.get(i)} for every i; the keys were listed by {@code source}'s SCAN.
+     *
+     * @return one stage per key, in order, each as {@link KeyMove#moveAsync} would complete it
+     */
+    List<CompletableFuture<Outcome>> move(NodeInfo source, List<byte[]> from, List<byte[]> to, OnConflict onConflict) {
+        int n = from.size();
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            outcomes.add(null);
+        }
+        try {
+            RedisAsyncCommands<byte[], byte[]> src = access.connection(source).async();
+            List<Integer> batch = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (KeySlot.of(from.get(i)) == KeySlot.of(to.get(i))) {
+                    outcomes.set(i, single(from, to, i, onConflict, false)); // a rename: one command already
+                } else {
+                    batch.add(i);
+                }
+            }
+            if (batch.isEmpty()) {
+                return outcomes;
+            }
+            List<Object> snapshot = run(src, SNAPSHOT_MANY, args(batch, i -> List.of(from.get(i))));
+            byte[][] payloads = new byte[n][];
+            long[] expiries = new long[n];
+            Map<NodeInfo, List<Integer>> byTarget = new LinkedHashMap<>();
+            for (int j = 0; j < batch.size(); j++) {
+                int i = batch.get(j);
+                Object payload = snapshot.get(2 * j);
+                if (!(payload instanceof byte[] bytes)) {
+                    outcomes.set(i, single(from, to, i, onConflict, false)); // missing, or no longer here
+                    continue;
+                }
+                payloads[i] = bytes;
+                expiries[i] = (Long) snapshot.get(2 * j + 1);
+                String owner = topology.ownerOf(KeySlot.of(to.get(i)));
+                NodeInfo target = owner == null ? null : topology.node(owner);
+                if (target == null) {
+                    outcomes.set(i, single(from, to, i, onConflict, false));
+                } else {
+                    byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(i);
+                }
+            }
+            List<Integer> restored = new ArrayList<>();
+            for (Map.Entry<NodeInfo, List<Integer>> target : byTarget.entrySet()) {
+                List<Integer> keys = target.getValue();
+                List<byte[]> args = new ArrayList<>(3 * keys.size() + 1);
+                args.add(onConflict == OnConflict.REPLACE ? bytes("1") : bytes("0"));
+                for (int i : keys) {
+                    args.add(to.get(i));
+                    args.add(bytes(Long.toString(expiries[i])));
+                    args.add(payloads[i]);
+                }
+                List<Object> results = run(access.connection(target.getKey()).async(), RESTORE_MANY, args);
+                for (int j = 0; j < keys.size(); j++) {
+                    int i = keys.get(j);
+                    if ((Long) results.get(j) == 1) {
+                        restored.add(i);
+                    } else {
+                        // taken (the policy decides, on a fresh read) or failed (e.g. the slot moved): one by one
+                        outcomes.set(i, single(from, to, i, onConflict, false));
+                    }
+                }
+            }
+            if (!restored.isEmpty()) {
+                List<Object> deleted = run(src, DELETE_MANY, args(restored, i -> List.of(from.get(i), payloads[i],
+                        bytes(Long.toString(expiries[i])))));
+                for (int j = 0; j < restored.size(); j++) {
+                    int i = restored.get(j);
+                    long result = (Long) deleted.get(j);
+                    outcomes.set(i, result == 1 ? CompletableFuture.completedFuture(Outcome.MOVED)
+                            : result == 0 ? single.discardCopyAsync(to.get(i), payloads[i]).toCompletableFuture()
+                            // changed since it was read: the copy under the new name is ours, copy again
+                            : single(from, to, i, onConflict, true));
+                }
+            }
+        } catch (RedisException | CompletionException e) {
+            // A whole script failed: every key not settled goes one by one. Not as "ours": a new name may hold
+            // another key that a failed RESTORE found there. A new name holding a copy of ours is then a conflict;
+            // the page's journal, still in place, lets the next run finish it.
+        }
+        for (int i = 0; i < n; i++) {
+            if (outcomes.get(i) == null) {
+                outcomes.set(i, single(from, to, i, onConflict, false));
+            }
+        }
+        return outcomes;
+    }
+
+    private CompletableFuture<Outcome> single(List<byte[]> from, List<byte[]> to, int i, OnConflict onConflict,
+            boolean ours) {
+        return single.moveAsync(from.get(i), to.get(i), onConflict, ours).toCompletableFuture();
+    }
+
+    private static List<byte[]> args(List<Integer> indexes, java.util.function.IntFunction<List<byte[]>> of) {
+        List<byte[]> args = new ArrayList<>();
+        for (int i : indexes) {
+            args.addAll(of.apply(i));
+        }
+        return args;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Runs {@code script} with no keys and {@code args} on one node, by EVALSHA first; waits for the reply. */
+    private static List<Object> run(RedisAsyncCommands<byte[], byte[]> node, String script, List<byte[]> args) {
+        byte[][] values = args.toArray(new byte[0][]);
+        try {
+            try {
+                return node.<List<Object>>evalsha(Scripts.sha1(script), ScriptOutputType.MULTI, new byte[0][], values)
+                        .get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RedisCommandExecutionException r && r.getMessage().startsWith("NOSCRIPT")) {
+                    return node.<List<Object>>eval(script, ScriptOutputType.MULTI, new byte[0][], values).get();
+                }
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RewriteException(RewriteErrorCode.INTERRUPTED, "interrupted; what was done is kept; run the"
+                    + " retag again to continue");
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        }
+    }
+}
