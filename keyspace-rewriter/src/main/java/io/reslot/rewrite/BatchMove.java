@@ -133,7 +133,7 @@ final class BatchMove {
             List<Object> snapshot = run(src, SNAPSHOT_MANY, args(batch, i -> List.of(from.get(i))));
             byte[][] payloads = new byte[n][];
             long[] expiries = new long[n];
-            Map<NodeInfo, List<Integer>> byTarget = new LinkedHashMap<>();
+            Map<String, List<Integer>> byTarget = new LinkedHashMap<>(); // target node id -> keys
             for (int j = 0; j < batch.size(); j++) {
                 int i = batch.get(j);
                 Object payload = snapshot.get(2 * j);
@@ -144,15 +144,14 @@ final class BatchMove {
                 payloads[i] = bytes;
                 expiries[i] = (Long) snapshot.get(2 * j + 1);
                 String owner = topology.ownerOf(KeySlot.of(to.get(i)));
-                NodeInfo target = owner == null ? null : topology.node(owner);
-                if (target == null) {
+                if (owner == null) {
                     outcomes.set(i, single(from, to, i, onConflict, false));
                 } else {
-                    byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(i);
+                    byTarget.computeIfAbsent(owner, t -> new ArrayList<>()).add(i);
                 }
             }
             List<Integer> restored = new ArrayList<>();
-            for (Map.Entry<NodeInfo, List<Integer>> target : byTarget.entrySet()) {
+            for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
                 List<Integer> keys = target.getValue();
                 List<byte[]> args = new ArrayList<>(3 * keys.size() + 1);
                 args.add(onConflict == OnConflict.REPLACE ? bytes("1") : bytes("0"));
@@ -161,7 +160,8 @@ final class BatchMove {
                     args.add(bytes(Long.toString(expiries[i])));
                     args.add(payloads[i]);
                 }
-                List<Object> results = run(access.connection(target.getKey()).async(), RESTORE_MANY, args);
+                List<Object> results = run(access.connection(topology.node(target.getKey())).async(), RESTORE_MANY,
+                        args);
                 for (int j = 0; j < keys.size(); j++) {
                     int i = keys.get(j);
                     if ((Long) results.get(j) == 1) {
