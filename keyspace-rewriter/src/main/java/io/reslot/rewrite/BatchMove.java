@@ -117,6 +117,7 @@ final class BatchMove {
         for (int i = 0; i < n; i++) {
             outcomes.add(null);
         }
+        boolean[] copied = new boolean[n]; // the new name holds this run's copy
         try {
             RedisAsyncCommands<byte[], byte[]> src = access.connection(source).async();
             List<Integer> batch = new ArrayList<>();
@@ -166,6 +167,7 @@ final class BatchMove {
                     int i = keys.get(j);
                     if ((Long) results.get(j) == 1) {
                         restored.add(i);
+                        copied[i] = true;
                     } else {
                         // taken (the policy decides, on a fresh read) or failed (e.g. the slot moved): one by one
                         outcomes.set(i, single(from, to, i, onConflict, false));
@@ -185,13 +187,13 @@ final class BatchMove {
                 }
             }
         } catch (RedisException | CompletionException e) {
-            // A whole script failed: every key not settled goes one by one. Not as "ours": a new name may hold
-            // another key that a failed RESTORE found there. A new name holding a copy of ours is then a conflict;
-            // the page's journal, still in place, lets the next run finish it.
+            // A whole script failed: every key not settled goes one by one, as ours only where a RESTORE is known to
+            // have made the copy. Elsewhere the new name may hold another key that a RESTORE found there; if it
+            // holds a copy of ours after all, that is a conflict, and the page's journal lets the next run finish it.
         }
         for (int i = 0; i < n; i++) {
             if (outcomes.get(i) == null) {
-                outcomes.set(i, single(from, to, i, onConflict, false));
+                outcomes.set(i, single(from, to, i, onConflict, copied[i]));
             }
         }
         return outcomes;
