@@ -152,6 +152,8 @@ final class BatchMove {
                 }
             }
             List<Integer> restored = new ArrayList<>();
+            // every target node restores its share at the same time
+            Map<String, CompletableFuture<List<Object>>> restoring = new LinkedHashMap<>();
             for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
                 List<Integer> keys = target.getValue();
                 List<byte[]> args = new ArrayList<>(3 * keys.size() + 1);
@@ -161,8 +163,18 @@ final class BatchMove {
                     args.add(bytes(Long.toString(expiries[i])));
                     args.add(payloads[i]);
                 }
-                List<Object> results = run(access.connection(topology.node(target.getKey())).async(), RESTORE_MANY,
-                        args);
+                restoring.put(target.getKey(), send(access.connection(topology.node(target.getKey())).async(),
+                        RESTORE_MANY, args));
+            }
+            for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
+                List<Integer> keys = target.getValue();
+                List<Object> results;
+                try {
+                    results = await(restoring.get(target.getKey()));
+                } catch (CompletionException e) {
+                    // unknown which copies were made: one by one, none as ours (see the end of this method)
+                    continue;
+                }
                 for (int j = 0; j < keys.size(); j++) {
                     int i = keys.get(j);
                     if ((Long) results.get(j) == 1) {
@@ -218,17 +230,37 @@ final class BatchMove {
 
     /** Runs {@code script} with no keys and {@code args} on one node, by EVALSHA first; waits for the reply. */
     private static List<Object> run(RedisAsyncCommands<byte[], byte[]> node, String script, List<byte[]> args) {
+        return await(send(node, script, args));
+    }
+
+    /** Sends {@code script} with no keys and {@code args} to one node by EVALSHA, and by EVAL if it lacks it. */
+    private static CompletableFuture<List<Object>> send(RedisAsyncCommands<byte[], byte[]> node, String script,
+            List<byte[]> args) {
         byte[][] values = args.toArray(new byte[0][]);
+        return node.<List<Object>>evalsha(Scripts.sha1(script), ScriptOutputType.MULTI, new byte[0][], values)
+                .toCompletableFuture().handle((result, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(result);
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof RedisCommandExecutionException r && r.getMessage().startsWith("NOSCRIPT")) {
+                        return node.<List<Object>>eval(script, ScriptOutputType.MULTI, new byte[0][], values)
+                                .toCompletableFuture();
+                    }
+                    return CompletableFuture.<List<Object>>failedFuture(cause);
+                }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * The reply.
+     *
+     * @throws CompletionException wrapping the command's failure
+     * @throws RewriteException {@link RewriteErrorCode#INTERRUPTED} if interrupted while waiting
+     */
+    private static <T> T await(CompletableFuture<T> reply) {
         try {
-            try {
-                return node.<List<Object>>evalsha(Scripts.sha1(script), ScriptOutputType.MULTI, new byte[0][], values)
-                        .get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RedisCommandExecutionException r && r.getMessage().startsWith("NOSCRIPT")) {
-                    return node.<List<Object>>eval(script, ScriptOutputType.MULTI, new byte[0][], values).get();
-                }
-                throw e;
-            }
+            return reply.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RewriteException(RewriteErrorCode.INTERRUPTED, "interrupted; what was done is kept; run the"
