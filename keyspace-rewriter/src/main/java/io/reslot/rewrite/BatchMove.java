@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -233,23 +232,10 @@ final class BatchMove {
         return await(send(node, script, args));
     }
 
-    /** Sends {@code script} with no keys and {@code args} to one node by EVALSHA, and by EVAL if it lacks it. */
+    /** Sends {@code script} with no keys and {@code args} to one node; see {@link Scripts#run}. */
     private static CompletableFuture<List<Object>> send(RedisAsyncCommands<byte[], byte[]> node, String script,
             List<byte[]> args) {
-        byte[][] values = args.toArray(new byte[0][]);
-        return node.<List<Object>>evalsha(Scripts.sha1(script), ScriptOutputType.MULTI, new byte[0][], values)
-                .toCompletableFuture().handle((result, error) -> {
-                    if (error == null) {
-                        return CompletableFuture.completedFuture(result);
-                    }
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    if (cause instanceof RedisCommandExecutionException r && r.getMessage().startsWith("NOSCRIPT")) {
-                        return node.<List<Object>>eval(script, ScriptOutputType.MULTI, new byte[0][], values)
-                                .toCompletableFuture();
-                    }
-                    return CompletableFuture.<List<Object>>failedFuture(cause);
-                }).thenCompose(stage -> stage);
+        return Scripts.run(node, script, ScriptOutputType.MULTI, new byte[0][], args.toArray(new byte[0][]));
     }
 
     /**

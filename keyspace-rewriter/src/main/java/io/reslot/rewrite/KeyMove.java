@@ -3,7 +3,6 @@ package io.reslot.rewrite;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
@@ -214,22 +213,10 @@ public final class KeyMove {
                 });
     }
 
-    /**
-     * Runs {@code script} on the node of {@code key} by its SHA-1 ({@code EVALSHA}: 40 bytes a call instead of the
-     * script), sending the script itself only when the node does not have it yet ({@code NOSCRIPT}).
-     */
+    /** Runs {@code script} on the node serving {@code key}; see {@link Scripts#run}. */
     private static <T> CompletionStage<T> script(RedisAdvancedClusterAsyncCommands<byte[], byte[]> redis,
             String script, ScriptOutputType type, byte[] key, byte[]... args) {
-        byte[][] keys = {key};
-        return redis.<T>evalsha(Scripts.sha1(script), type, keys, args).handle((result, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(result);
-            }
-            if (cause(error) instanceof RedisCommandExecutionException e && e.getMessage().startsWith("NOSCRIPT")) {
-                return redis.<T>eval(script, type, keys, args);
-            }
-            return CompletableFuture.<T>failedFuture(cause(error));
-        }).thenCompose(stage -> stage);
+        return Scripts.run(redis, script, type, new byte[][] {key}, args);
     }
 
     /**
@@ -357,7 +344,7 @@ public final class KeyMove {
     }
 
     private static Throwable cause(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return Scripts.unwrap(e);
     }
 
     private static RewriteException failure(Throwable e) {
