@@ -23,6 +23,8 @@ import io.reslot.slot.KeySlot;
  * {@link KeyMove#moveAsync}'s steps for a whole page of keys at once: one script on the source node reads every
  * key's payload and expiry, one script per target node restores the copies, one script on the source deletes the
  * old keys that are unchanged. Three commands per page and node instead of three per key: what makes a retag fast.
+ * A key whose new name is served by its own node moves inside one script there ({@code MOVE_LOCAL}): no payload
+ * leaves the node, and nothing can change the key between its copy and its delete.
  *
  * <p>The scripts declare no keys and name them in their arguments, which a node allows for keys of any slot it
  * serves; a key it no longer serves (its slot moved) fails alone, inside the script. Every key that is not the plain
@@ -32,21 +34,21 @@ import io.reslot.slot.KeySlot;
 final class BatchMove {
 
     /** {payload or false, expiry} for each ARGV key; false and -2 for a key that is missing or not served here. */
-    private static final String SNAPSHOT_MANY = """
+    private static final String SNAPSHOT_MANY = KeyMove.EXPIRY_FUNCTION + """
             local out = {}
             for i = 1, #ARGV do
               local key = ARGV[i]
               local ok, d = pcall(redis.call, 'DUMP', key)
               if ok and d then
                 out[2 * i - 1] = d
-                out[2 * i] = %s
+                out[2 * i] = expiry(key)
               else
                 out[2 * i - 1] = false
                 out[2 * i] = -2
               end
             end
             return out
-            """.formatted(KeyMove.expiryExpression("key"));
+            """;
 
     /** ARGV: replace flag, then (name, absolute expiry or -1, payload) triples; per key 1 restored, 0 taken, -1 failed. */
     private static final String RESTORE_MANY = """
@@ -55,7 +57,7 @@ final class BatchMove {
             for i = 2, #ARGV, 3 do
               local expiry = tonumber(ARGV[i + 1])
               local args = {'RESTORE', ARGV[i], expiry < 0 and 0 or expiry, ARGV[i + 2]}
-              if expiry >= 0 then args[#args + 1] = 'ABSTTL' end
+              if e >= 0 then args[#args + 1] = 'ABSTTL' end
               if replace then args[#args + 1] = 'REPLACE' end
               local ok, err = pcall(redis.call, unpack(args))
               if ok then
@@ -70,7 +72,7 @@ final class BatchMove {
             """;
 
     /** ARGV: (name, payload, expiry) triples; per key 1 deleted, 0 gone, -1 changed (or not served here). */
-    private static final String DELETE_MANY = """
+    private static final String DELETE_MANY = KeyMove.EXPIRY_FUNCTION + """
             local out = {}
             for i = 1, #ARGV, 3 do
               local key = ARGV[i]
@@ -82,7 +84,7 @@ final class BatchMove {
               elseif d ~= ARGV[i + 1] then
                 out[#out + 1] = -1
               else
-                local e = %s
+                local e = expiry(key)
                 local want = tonumber(ARGV[i + 2])
                 if (want < 0 and e >= 0) or (want >= 0 and (e < 0 or math.abs(e - want) > 1)) then
                   out[#out + 1] = -1
@@ -93,7 +95,40 @@ final class BatchMove {
               end
             end
             return out
-            """.formatted(KeyMove.expiryExpression("key"));
+            """;
+
+    /**
+     * ARGV: replace flag, then (old name, new name) pairs, both served by this node; per key 1 moved, 0 missing,
+     * -1 new name taken, -2 failed (e.g. no longer served here). Atomic per key, as every script is.
+     */
+    private static final String MOVE_LOCAL = KeyMove.EXPIRY_FUNCTION + """
+            local out = {}
+            local replace = ARGV[1] == '1'
+            for i = 2, #ARGV, 2 do
+              local key = ARGV[i]
+              local ok, d = pcall(redis.call, 'DUMP', key)
+              if not ok then
+                out[#out + 1] = -2
+              elseif not d then
+                out[#out + 1] = 0
+              else
+                local e = expiry(key)
+                local args = {'RESTORE', ARGV[i + 1], e < 0 and 0 or e, d}
+                if e >= 0 then args[#args + 1] = 'ABSTTL' end
+                if replace then args[#args + 1] = 'REPLACE' end
+                local restored, err = pcall(redis.call, unpack(args))
+                if restored then
+                  redis.call('DEL', key)
+                  out[#out + 1] = 1
+                elseif string.find(type(err) == 'table' and err.err or tostring(err), 'BUSYKEY') then
+                  out[#out + 1] = -1
+                else
+                  out[#out + 1] = -2
+                end
+              end
+            end
+            return out
+            """;
 
     private final ClusterAccess access;
     private final Topology topology;
@@ -120,81 +155,31 @@ final class BatchMove {
         try {
             RedisAsyncCommands<byte[], byte[]> src = access.connection(source).async();
             List<Integer> batch = new ArrayList<>();
+            List<Integer> local = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                if (KeySlot.of(from.get(i)) == KeySlot.of(to.get(i))) {
+                int slot = KeySlot.of(to.get(i));
+                if (KeySlot.of(from.get(i)) == slot) {
                     outcomes.set(i, single(from, to, i, onConflict, false)); // a rename: one command already
+                } else if (source.id().equals(topology.ownerOf(slot))) {
+                    local.add(i);
                 } else {
                     batch.add(i);
                 }
             }
-            if (batch.isEmpty()) {
-                return outcomes;
+            // sent now, read after the other keys' snapshot: the node works on both while this waits
+            CompletableFuture<List<Object>> movingLocally = local.isEmpty() ? null
+                    : send(src, MOVE_LOCAL, args(replaceFlag(onConflict), local, i -> List.of(from.get(i), to.get(i))));
+            if (!batch.isEmpty()) {
+                moveAcross(src, from, to, onConflict, batch, outcomes, copied);
             }
-            List<Object> snapshot = run(src, SNAPSHOT_MANY, args(batch, i -> List.of(from.get(i))));
-            byte[][] payloads = new byte[n][];
-            long[] expiries = new long[n];
-            Map<String, List<Integer>> byTarget = new LinkedHashMap<>(); // target node id -> keys
-            for (int j = 0; j < batch.size(); j++) {
-                int i = batch.get(j);
-                Object payload = snapshot.get(2 * j);
-                if (!(payload instanceof byte[] bytes)) {
-                    outcomes.set(i, single(from, to, i, onConflict, false)); // missing, or no longer here
-                    continue;
-                }
-                payloads[i] = bytes;
-                expiries[i] = (Long) snapshot.get(2 * j + 1);
-                String owner = topology.ownerOf(KeySlot.of(to.get(i)));
-                if (owner == null) {
-                    outcomes.set(i, single(from, to, i, onConflict, false));
-                } else {
-                    byTarget.computeIfAbsent(owner, t -> new ArrayList<>()).add(i);
-                }
-            }
-            List<Integer> restored = new ArrayList<>();
-            // every target node restores its share at the same time
-            Map<String, CompletableFuture<List<Object>>> restoring = new LinkedHashMap<>();
-            for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
-                List<Integer> keys = target.getValue();
-                List<byte[]> args = new ArrayList<>(3 * keys.size() + 1);
-                args.add(onConflict == OnConflict.REPLACE ? bytes("1") : bytes("0"));
-                for (int i : keys) {
-                    args.add(to.get(i));
-                    args.add(bytes(Long.toString(expiries[i])));
-                    args.add(payloads[i]);
-                }
-                restoring.put(target.getKey(), send(access.connection(topology.node(target.getKey())).async(),
-                        RESTORE_MANY, args));
-            }
-            for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
-                List<Integer> keys = target.getValue();
-                List<Object> results;
-                try {
-                    results = await(restoring.get(target.getKey()));
-                } catch (CompletionException e) {
-                    // unknown which copies were made: one by one, none as ours (see the end of this method)
-                    continue;
-                }
-                for (int j = 0; j < keys.size(); j++) {
-                    int i = keys.get(j);
-                    if ((Long) results.get(j) == 1) {
-                        restored.add(i);
-                        copied[i] = true;
-                    } else {
-                        // taken (the policy decides, on a fresh read) or failed (e.g. the slot moved): one by one
-                        outcomes.set(i, single(from, to, i, onConflict, false));
-                    }
-                }
-            }
-            if (!restored.isEmpty()) {
-                List<Object> deleted = run(src, DELETE_MANY, args(restored, i -> List.of(from.get(i), payloads[i],
-                        bytes(Long.toString(expiries[i])))));
-                for (int j = 0; j < restored.size(); j++) {
-                    int i = restored.get(j);
-                    long result = (Long) deleted.get(j);
-                    outcomes.set(i, result == 1 ? CompletableFuture.completedFuture(Outcome.MOVED)
-                            : result == 0 ? single.discardCopyAsync(to.get(i), payloads[i]).toCompletableFuture()
-                            // changed since it was read: the copy under the new name is ours, copy again
-                            : single(from, to, i, onConflict, true));
+            if (movingLocally != null) {
+                List<Object> results = await(movingLocally);
+                for (int j = 0; j < local.size(); j++) {
+                    int i = local.get(j);
+                    long result = (Long) results.get(j);
+                    if (result == 1) {
+                        outcomes.set(i, CompletableFuture.completedFuture(Outcome.MOVED));
+                    } // else missing, taken (the policy decides, on a fresh read) or failed: one by one, below
                 }
             }
         } catch (RedisException | CompletionException e) {
@@ -210,17 +195,96 @@ final class BatchMove {
         return outcomes;
     }
 
+    /**
+     * Moves the keys {@code batch} names, whose new names are served by other nodes: snapshot on the source,
+     * restore on each target, delete the unchanged old keys. Sets the outcomes it settles, and {@code copied} for
+     * the keys whose copy a RESTORE is known to have made.
+     */
+    private void moveAcross(RedisAsyncCommands<byte[], byte[]> src, List<byte[]> from, List<byte[]> to,
+            OnConflict onConflict, List<Integer> batch, List<CompletableFuture<Outcome>> outcomes, boolean[] copied) {
+        int n = from.size();
+        List<Object> snapshot = run(src, SNAPSHOT_MANY, args(List.of(), batch, i -> List.of(from.get(i))));
+        byte[][] payloads = new byte[n][];
+        long[] expiries = new long[n];
+        Map<String, List<Integer>> byTarget = new LinkedHashMap<>(); // target node id -> keys
+        for (int j = 0; j < batch.size(); j++) {
+            int i = batch.get(j);
+            Object payload = snapshot.get(2 * j);
+            if (!(payload instanceof byte[] bytes)) {
+                outcomes.set(i, single(from, to, i, onConflict, false)); // missing, or no longer here
+                continue;
+            }
+            payloads[i] = bytes;
+            expiries[i] = (Long) snapshot.get(2 * j + 1);
+            String owner = topology.ownerOf(KeySlot.of(to.get(i)));
+            if (owner == null) {
+                outcomes.set(i, single(from, to, i, onConflict, false));
+            } else {
+                byTarget.computeIfAbsent(owner, t -> new ArrayList<>()).add(i);
+            }
+        }
+        List<Integer> restored = new ArrayList<>();
+        // every target node restores its share at the same time
+        Map<String, CompletableFuture<List<Object>>> restoring = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
+            List<Integer> keys = target.getValue();
+            List<byte[]> args = args(replaceFlag(onConflict), keys,
+                    i -> List.of(to.get(i), bytes(Long.toString(expiries[i])), payloads[i]));
+            restoring.put(target.getKey(), send(access.connection(topology.node(target.getKey())).async(),
+                    RESTORE_MANY, args));
+        }
+        for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
+            List<Integer> keys = target.getValue();
+            List<Object> results;
+            try {
+                results = await(restoring.get(target.getKey()));
+            } catch (CompletionException e) {
+                // unknown which copies were made: one by one, none as ours (see the end of this method)
+                continue;
+            }
+            for (int j = 0; j < keys.size(); j++) {
+                int i = keys.get(j);
+                if ((Long) results.get(j) == 1) {
+                    restored.add(i);
+                    copied[i] = true;
+                } else {
+                    // taken (the policy decides, on a fresh read) or failed (e.g. the slot moved): one by one
+                    outcomes.set(i, single(from, to, i, onConflict, false));
+                }
+            }
+        }
+        if (!restored.isEmpty()) {
+            List<Object> deleted = run(src, DELETE_MANY, args(List.of(), restored, i -> List.of(from.get(i), payloads[i],
+                    bytes(Long.toString(expiries[i])))));
+            for (int j = 0; j < restored.size(); j++) {
+                int i = restored.get(j);
+                long result = (Long) deleted.get(j);
+                outcomes.set(i, result == 1 ? CompletableFuture.completedFuture(Outcome.MOVED)
+                        : result == 0 ? single.discardCopyAsync(to.get(i), payloads[i]).toCompletableFuture()
+                        // changed since it was read: the copy under the new name is ours, copy again
+                        : single(from, to, i, onConflict, true));
+            }
+        }
+    }
+
     private CompletableFuture<Outcome> single(List<byte[]> from, List<byte[]> to, int i, OnConflict onConflict,
             boolean ours) {
         return single.moveAsync(from.get(i), to.get(i), onConflict, ours).toCompletableFuture();
     }
 
-    private static List<byte[]> args(List<Integer> indexes, java.util.function.IntFunction<List<byte[]>> of) {
-        List<byte[]> args = new ArrayList<>();
+    /** {@code head}, then what {@code of} gives for each of {@code indexes}: a script's ARGV. */
+    private static List<byte[]> args(List<byte[]> head, List<Integer> indexes,
+            java.util.function.IntFunction<List<byte[]>> of) {
+        List<byte[]> args = new ArrayList<>(head);
         for (int i : indexes) {
             args.addAll(of.apply(i));
         }
         return args;
+    }
+
+    /** The first argument of the scripts that write new names: whether to overwrite one that is taken. */
+    private static List<byte[]> replaceFlag(OnConflict onConflict) {
+        return List.of(bytes(onConflict == OnConflict.REPLACE ? "1" : "0"));
     }
 
     private static byte[] bytes(String s) {

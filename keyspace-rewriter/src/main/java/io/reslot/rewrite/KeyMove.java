@@ -85,19 +85,34 @@ public final class KeyMove {
         LEFT_OVER
     }
 
+    /**
+     * Lua that defines {@code expiry(key)}, the absolute expiry of a key this node serves in ms, -1 for none, for the
+     * script it starts: {@code PEXPIRETIME} on Redis 7 (whose scripts know {@code redis.REDIS_VERSION_NUM}); on 6.2,
+     * which lacks it, {@code TIME} plus {@code PTTL}, read in the same script.
+     */
+    static final String EXPIRY_FUNCTION = """
+            local function expiry(key)
+              if redis.REDIS_VERSION_NUM then return redis.call('PEXPIRETIME', key) end
+              local p = redis.call('PTTL', key)
+              if p < 0 then return -1 end
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + p
+            end
+            """;
+
     /** {@code {payload, absolute expiry in ms or -1}} of KEYS[1], or nil when it does not exist. */
-    private static final String SNAPSHOT = """
+    private static final String SNAPSHOT = EXPIRY_FUNCTION + """
             local d = redis.call('DUMP', KEYS[1])
             if not d then return false end
-            return {d, %s}
-            """.formatted(expiryExpression());
+            return {d, expiry(KEYS[1])}
+            """;
 
     /** Deletes KEYS[1] if its payload is ARGV[1] and its expiry ARGV[2]: 1; gone: 0; changed: -1. */
-    private static final String DELETE_IF_UNCHANGED = """
+    private static final String DELETE_IF_UNCHANGED = EXPIRY_FUNCTION + """
             local d = redis.call('DUMP', KEYS[1])
             if not d then return 0 end
             if d ~= ARGV[1] then return -1 end
-            local e = %s
+            local e = expiry(KEYS[1])
             local want = tonumber(ARGV[2])
             if want < 0 then
               if e >= 0 then return -1 end
@@ -106,7 +121,7 @@ public final class KeyMove {
             end
             redis.call('DEL', KEYS[1])
             return 1
-            """.formatted(expiryExpression());
+            """;
 
     /** Deletes KEYS[1] if its payload is ARGV[1]: 1, else 0. */
     private static final String DELETE_COPY_IF_UNCHANGED = """
@@ -355,25 +370,5 @@ public final class KeyMove {
         return new RewriteException(RewriteErrorCode.STOPPED, "a command failed: " + cause.getMessage()
                 + "; the key is under its old name (perhaps with an identical copy under the new one); running the"
                 + " retag again finishes it", cause);
-    }
-
-    /**
-     * A Lua expression for the absolute expiry of KEYS[1] in ms, -1 for none: {@code PEXPIRETIME} on Redis 7; on
-     * 6.2, which lacks it, {@code TIME} plus {@code PTTL}, read in the same script.
-     */
-    private static String expiryExpression() {
-        return expiryExpression("KEYS[1]");
-    }
-
-    /** As {@link #expiryExpression()}, for the key the Lua expression {@code key} names. */
-    static String expiryExpression(String key) {
-        return "(function() "
-                + "local ok, e = pcall(redis.call, 'PEXPIRETIME', " + key + ") "
-                + "if ok then return e end "
-                + "local p = redis.call('PTTL', " + key + ") "
-                + "if p < 0 then return -1 end "
-                + "local t = redis.call('TIME') "
-                + "return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + p "
-                + "end)()";
     }
 }
