@@ -1,6 +1,5 @@
 package io.reslot.rewrite;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,20 +13,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.reslot.migrate.AccessOptions;
 import io.reslot.migrate.ClusterAccess;
 import io.reslot.migrate.internal.LeaseLock;
 import io.reslot.rewrite.KeyMove.OnConflict;
+import io.reslot.rewrite.RetagTesting.KeyState;
 import io.reslot.sandbox.LocalCluster;
 import io.reslot.sandbox.junit.WithLocalCluster;
 import io.reslot.slot.KeySlot;
 import org.junit.jupiter.api.Test;
 
+import static io.reslot.rewrite.RetagTesting.access;
+import static io.reslot.rewrite.RetagTesting.assertRetagged;
+import static io.reslot.rewrite.RetagTesting.await;
+import static io.reslot.rewrite.RetagTesting.b;
+import static io.reslot.rewrite.RetagTesting.renamed;
+import static io.reslot.rewrite.RetagTesting.rules;
+import static io.reslot.rewrite.RetagTesting.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,24 +41,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RetagIT {
 
     private static final List<String> TYPES = List.of("string", "hash", "list", "set", "zset", "stream");
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String s(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static ClusterAccess access(LocalCluster cluster) {
-        return ClusterAccess.connect(AccessOptions.builder().seeds(cluster.masters().get(0).address()).build());
-    }
-
-    /** {@code <space>:<id>:<field>} → {@code <space>:{<id>}:<field>}. */
-    private static Rules rules(String space) {
-        return Rules.of(List.of(new Rule(space + ":*", "^" + space + ":(?<id>[0-9]+):(?<field>.*)$",
-                space + ":{${id}}:${field}")));
-    }
 
     /** One key per type for each of {@code entities} entities, every other with a TTL; returns old name → type. */
     private static Map<String, String> load(LocalCluster cluster, String space, int entities) {
@@ -90,45 +77,12 @@ class RetagIT {
         return keys;
     }
 
-    private static void await(List<RedisFuture<?>> replies) {
-        assertThat(LettuceFutures.awaitAll(60, TimeUnit.SECONDS, replies.toArray(new RedisFuture[0]))).isTrue();
-        replies.clear();
-    }
-
-    /** DUMP payload (integer sets and small hashes dump the same everywhere) and PTTL of each key, pipelined. */
-    private static Map<String, Object[]> snapshot(LocalCluster cluster, List<String> names) {
-        Map<String, Object[]> out = new HashMap<>();
-        try (StatefulRedisClusterConnection<byte[], byte[]> c = cluster.clusterClient().connect(ByteArrayCodec.INSTANCE)) {
-            List<RedisFuture<byte[]>> dumps = new ArrayList<>();
-            List<RedisFuture<Long>> ttls = new ArrayList<>();
-            for (String name : names) {
-                dumps.add(c.async().dump(b(name)));
-                ttls.add(c.async().pttl(b(name)));
-            }
-            for (int i = 0; i < names.size(); i++) {
-                try {
-                    out.put(names.get(i), new Object[] {dumps.get(i).get(), ttls.get(i).get()});
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String renamed(String old) {
-        String[] parts = old.split(":", 3);
-        return parts[0] + ":{" + parts[1] + "}:" + parts[2];
-    }
-
     @Test
     void retagsEveryTypeKeepingPayloadAndTtlAndLeavesOtherKeysAlone(LocalCluster cluster) {
         Map<String, String> keys = load(cluster, "user", 100_000 / TYPES.size());
         Map<String, String> others = load(cluster, "other", 100);
-        List<String> names = new ArrayList<>(keys.keySet());
-        long started = System.currentTimeMillis(); // TTLs are read from here on
-        Map<String, Object[]> before = snapshot(cluster, names);
-        Map<String, Object[]> othersBefore = snapshot(cluster, new ArrayList<>(others.keySet()));
+        Map<String, KeyState> before = snapshot(cluster, keys.keySet());
+        Map<String, KeyState> othersBefore = snapshot(cluster, others.keySet());
         AtomicInteger pages = new AtomicInteger();
 
         RetagCounts counts;
@@ -139,31 +93,16 @@ class RetagIT {
         assertThat(counts.done()).isEqualTo(keys.size());
         assertThat(counts.left()).isZero();
         assertThat(pages.get()).isGreaterThan(10);
-        List<String> newNames = names.stream().map(RetagIT::renamed).toList();
-        Map<String, Object[]> after = snapshot(cluster, newNames);
-        long elapsed = System.currentTimeMillis() - started;
-        Map<String, Object[]> oldAfter = snapshot(cluster, names);
-        for (String old : names) {
-            Object[] was = before.get(old);
-            Object[] now = after.get(renamed(old));
-            assertThat((byte[]) oldAfter.get(old)[0]).as("%s is gone", old).isNull();
-            assertThat((byte[]) now[0]).as("payload of %s", renamed(old)).isEqualTo((byte[]) was[0]);
-            long ttl = (Long) was[1];
-            if (ttl < 0) {
-                assertThat((Long) now[1]).as("ttl of %s", renamed(old)).isEqualTo(-1L);
-            } else {
-                assertThat((Long) now[1]).as("ttl of %s", renamed(old)).isBetween(ttl - elapsed - 1000, ttl);
-            }
-        }
+        assertRetagged(cluster, before);
         for (int id = 0; id < 100_000 / TYPES.size(); id++) {
             int slot = KeySlot.of("user:{" + id + "}:string");
             for (String type : TYPES) {
                 assertThat(KeySlot.of("user:{" + id + "}:" + type)).isEqualTo(slot);
             }
         }
-        Map<String, Object[]> othersAfter = snapshot(cluster, new ArrayList<>(others.keySet()));
-        othersBefore.forEach((name, was) -> assertThat((byte[]) othersAfter.get(name)[0]).as(name)
-                .isEqualTo((byte[]) was[0]));
+        Map<String, KeyState> othersAfter = snapshot(cluster, others.keySet());
+        othersBefore.forEach((name, was) -> assertThat(othersAfter.get(name).payload()).as(name)
+                .isEqualTo(was.payload()));
     }
 
     /** Clients INCRement the old names during the retag: old + new must hold every acknowledged increment. */

@@ -1,0 +1,122 @@
+package io.reslot.rewrite;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.protocol.CommandType;
+import io.reslot.migrate.ClusterAccess;
+import io.reslot.migrate.Topology;
+import io.reslot.rewrite.RetagTesting.KeyState;
+import io.reslot.sandbox.BundledRedis;
+import io.reslot.sandbox.ClusterNode;
+import io.reslot.sandbox.LocalCluster;
+import io.reslot.sandbox.junit.ClustersByVersion;
+import io.reslot.slot.KeySlot;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static io.reslot.rewrite.RetagTesting.access;
+import static io.reslot.rewrite.RetagTesting.assertRetagged;
+import static io.reslot.rewrite.RetagTesting.await;
+import static io.reslot.rewrite.RetagTesting.renamed;
+import static io.reslot.rewrite.RetagTesting.rules;
+import static io.reslot.rewrite.RetagTesting.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link BatchMove}'s restore script failing as a whole on one target node, while plain commands still work there:
+ * here that node's ACL denies scripts. The keys bound for it must go one by one through {@link KeyMove}, whose only
+ * step on a target node is a plain {@code RESTORE}, and end up moved exactly like the others.
+ */
+class BatchMoveScriptFailureIT {
+
+    @RegisterExtension
+    static final ClustersByVersion CLUSTERS = new ClustersByVersion(0);
+
+    private static final int KEYS = 3000;
+    private static final String SPACE = "denied";
+
+    @ParameterizedTest
+    @EnumSource(BundledRedis.class)
+    void movesTheKeysOfATargetThatRefusesScriptsOneByOne(BundledRedis version) {
+        LocalCluster cluster = CLUSTERS.get(version);
+        RetagCounts counts;
+        Map<String, KeyState> before;
+        int toDenied = 0;
+        long restores;
+        try (ClusterAccess access = access(cluster)) {
+            Topology topology = access.topology();
+            // Not the node of reslot's records: the lock and the checkpoints are scripts. And no old name on it: a
+            // source runs scripts, in the batch and in a single move alike.
+            String records = topology.ownerOf(KeySlot.of("{reslot}"));
+            ClusterNode denied = cluster.masters().stream().filter(m -> !m.nodeId().equals(records)).findFirst()
+                    .orElseThrow();
+            List<String> names = new ArrayList<>();
+            for (int id = 0; names.size() < KEYS; id++) {
+                String old = SPACE + ":" + id + ":v";
+                if (!denied.nodeId().equals(topology.ownerOf(KeySlot.of(old)))) {
+                    names.add(old);
+                    toDenied += denied.nodeId().equals(topology.ownerOf(KeySlot.of(renamed(old)))) ? 1 : 0;
+                }
+            }
+            load(cluster, names);
+            before = snapshot(cluster, names);
+            try (StatefulRedisConnection<String, String> connection = cluster.connect(denied)) {
+                RedisCommands<String, String> node = connection.sync();
+                long restoresBefore = restoreCalls(node);
+                node.aclSetuser("default", AclSetuserArgs.Builder.removeCommand(CommandType.EVAL)
+                        .removeCommand(CommandType.EVALSHA));
+                try {
+                    assertThatThrownBy(() -> node.eval("return 1", ScriptOutputType.INTEGER))
+                            .hasMessageContaining("NOPERM");
+                    counts = Retag.run(access, rules(SPACE), RetagOptions.defaults(), Retag.Listener.NONE);
+                } finally {
+                    node.aclSetuser("default", AclSetuserArgs.Builder.addCommand(CommandType.EVAL)
+                            .addCommand(CommandType.EVALSHA));
+                }
+                restores = restoreCalls(node) - restoresBefore;
+                assertThat(node.<Long>eval("return 1", ScriptOutputType.INTEGER)).as("scripts allowed again").isOne();
+            }
+        }
+
+        assertThat(toDenied).as("keys bound for the node that refuses scripts").isGreaterThan(KEYS / 5);
+        assertThat(restores).as("plain RESTOREs on that node, one per key bound for it").isEqualTo(toDenied);
+        assertThat(counts.moved() + counts.renamed()).isEqualTo(KEYS);
+        assertThat(counts.moved()).isGreaterThanOrEqualTo(KEYS - 10);
+        assertThat(counts.left()).isZero();
+        assertRetagged(cluster, before);
+    }
+
+    /** Strings, every other one with a TTL. */
+    private static void load(LocalCluster cluster, List<String> names) {
+        try (StatefulRedisClusterConnection<String, String> c = cluster.clusterClient().connect()) {
+            List<RedisFuture<?>> replies = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                replies.add(c.async().set(names.get(i), "value of " + names.get(i)));
+                if (i % 2 == 0) {
+                    replies.add(c.async().pexpire(names.get(i), 600_000 + i));
+                }
+            }
+            await(replies);
+        }
+    }
+
+    /** How many RESTOREs the node has run, scripts' included, from {@code INFO commandstats}. */
+    private static long restoreCalls(RedisCommands<String, String> node) {
+        for (String line : node.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_restore:calls=")) {
+                return Long.parseLong(line.substring("cmdstat_restore:calls=".length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+}
