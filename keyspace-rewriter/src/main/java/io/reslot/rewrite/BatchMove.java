@@ -55,8 +55,8 @@ final class BatchMove {
             local out = {}
             local replace = ARGV[1] == '1'
             for i = 2, #ARGV, 3 do
-              local expiry = tonumber(ARGV[i + 1])
-              local args = {'RESTORE', ARGV[i], expiry < 0 and 0 or expiry, ARGV[i + 2]}
+              local e = tonumber(ARGV[i + 1])
+              local args = {'RESTORE', ARGV[i], e < 0 and 0 or e, ARGV[i + 2]}
               if e >= 0 then args[#args + 1] = 'ABSTTL' end
               if replace then args[#args + 1] = 'REPLACE' end
               local ok, err = pcall(redis.call, unpack(args))

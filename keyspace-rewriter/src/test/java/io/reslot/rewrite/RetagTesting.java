@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.reslot.migrate.AccessOptions;
 import io.reslot.migrate.ClusterAccess;
+import io.reslot.sandbox.ClusterNode;
 import io.reslot.sandbox.LocalCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +48,25 @@ final class RetagTesting {
     static String renamed(String old) {
         String[] parts = old.split(":", 3);
         return parts[0] + ":{" + parts[1] + "}:" + parts[2];
+    }
+
+    /**
+     * How many scripts the masters have run so far ({@code EVAL} and {@code EVALSHA} calls in
+     * {@code INFO commandstats}): a retag that moves pages a few scripts at a time runs far fewer than one per key.
+     */
+    static long scriptCalls(LocalCluster cluster) {
+        long calls = 0;
+        for (ClusterNode master : cluster.masters()) {
+            try (StatefulRedisConnection<String, String> c = cluster.connect(master)) {
+                for (String line : c.sync().info("commandstats").split("\r?\n")) {
+                    if (line.startsWith("cmdstat_eval:") || line.startsWith("cmdstat_evalsha:")) {
+                        String count = line.substring(line.indexOf("calls=") + 6);
+                        calls += Long.parseLong(count.substring(0, count.indexOf(',')));
+                    }
+                }
+            }
+        }
+        return calls;
     }
 
     /** Waits for every reply and clears the list. */
