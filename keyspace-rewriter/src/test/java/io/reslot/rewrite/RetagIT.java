@@ -266,7 +266,7 @@ class RetagIT {
             c.sync().set(renamed(key), "stale copy");
             c.sync().set(key, "written after the copy");
             String master = cluster.masters().get(0).nodeId();
-            access.keys().sync().sadd(b(Retag.STATE_KEY + ":pending:" + master), b(key));
+            access.keys().sync().set(b(Retag.STATE_KEY + ":pending:" + master), Retag.encodeJournal(List.of(b(key))));
 
             RetagCounts counts = Retag.run(access, rules("journal"), RetagOptions.defaults(), Retag.Listener.NONE);
 
