@@ -55,9 +55,9 @@ final class BatchMove {
             local out = {}
             local replace = ARGV[1] == '1'
             for i = 2, #ARGV, 3 do
-              local e = tonumber(ARGV[i + 1])
-              local args = {'RESTORE', ARGV[i], e < 0 and 0 or e, ARGV[i + 2]}
-              if e >= 0 then args[#args + 1] = 'ABSTTL' end
+              local e = ARGV[i + 1] -- as text: no conversions to a Lua number and back
+              local args = {'RESTORE', ARGV[i], e == '-1' and '0' or e, ARGV[i + 2]}
+              if e ~= '-1' then args[#args + 1] = 'ABSTTL' end
               if replace then args[#args + 1] = 'REPLACE' end
               local ok, err = pcall(redis.call, unpack(args))
               if ok then
