@@ -440,25 +440,16 @@ class MigrationScriptTest {
                 + "the names it gives have no hash tag: put the part that related keys share between '{' and '}'");
         assertBadStep("retag: {match: 'a*', to: 'x{y}'}", "V1__x.yaml:2:5: retag: 'regex' is missing; give a regular "
                 + "expression that matches the whole key, with groups for the parts the new name keeps");
-        assertBad("V1__x.yaml", """
-                steps:
-                  - retag:
-                      rules:
-                        - regex: 'a(b)'
-                          to: 'x{$1}'
-                        - regex: 'a(b)'
-                          to: 'x{$2}'
-                """, "V1__x.yaml:6:11: retag: rule 2: the template 'x{$2}' refers to group 2 at index 2, but the "
-                + "regex has only 1 group");
-        assertBad("V1__x.yaml", """
-                steps:
-                  - retag:
-                      rules:
-                        - regex: 'a(b)'
-                          to: 'x{$1}'
-                        - regx: 'a(b)'
-                """, "V1__x.yaml:6:11: retag: rule 2: unknown option 'regx'; did you mean 'regex'? (valid: match, "
-                + "regex, to)");
+        assertBad("V1__x.yaml", withSecondRule("regex: 'a(b)'\nto: 'x{$2}'"), "V1__x.yaml:6:11: retag: rule 2: "
+                + "the template 'x{$2}' refers to group 2 at index 2, but the regex has only 1 group");
+        assertBad("V1__x.yaml", withSecondRule("regx: 'a(b)'"), "V1__x.yaml:6:11: retag: rule 2: unknown option "
+                + "'regx'; did you mean 'regex'? (valid: match, regex, to)");
+    }
+
+    /** A script with a retag whose first rule is good, and whose second starts on line 6, column 11. */
+    private static String withSecondRule(String rule) {
+        return "steps:\n  - retag:\n      rules:\n        - regex: 'a(b)'\n          to: 'x{$1}'\n        - "
+                + rule.replace("\n", "\n          ") + "\n";
     }
 
     @Test
