@@ -10,6 +10,11 @@ public enum VersioningErrorCode {
     BAD_SCRIPT,
     /** Two migrations have the same version; nothing was changed (exit 2). */
     DUPLICATE_VERSION,
+    /**
+     * A request that does not fit the cluster's history or the options: a baseline on a history that is not empty,
+     * an invalid target version. Nothing was changed (exit 2).
+     */
+    BAD_INPUT,
     /** The migrations applied to the cluster do not match the ones found (exit 3). */
     VALIDATION_FAILED,
     /** Another reslot run holds the cluster's lock (exit 4). */
