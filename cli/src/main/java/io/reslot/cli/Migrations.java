@@ -47,6 +47,13 @@ final class Migrations {
                 .lockLease(Moves.lockLease(invocation.env()));
     }
 
+    /** Each item on a line of its own, indented by two spaces. */
+    static String indented(List<String> items) {
+        StringBuilder out = new StringBuilder();
+        items.forEach(item -> out.append("  ").append(item).append('\n'));
+        return out.toString();
+    }
+
     /** The table of {@code info}, ending with a newline. */
     static String table(List<MigrationInfo> infos) {
         List<String> header = List.of("VERSION", "DESCRIPTION", "TYPE", "STATE", "INSTALLED ON", "STEPS DONE");

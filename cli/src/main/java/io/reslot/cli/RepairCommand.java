@@ -60,7 +60,7 @@ final class RepairCommand implements Command {
                     io.print("nothing to repair\n");
                     return ExitCode.OK;
                 }
-                io.print(lines(preview));
+                io.print(Migrations.indented(preview.actions()));
                 io.out().flush();
                 if (!Moves.confirmed(io, "Repair the history? [y/N] ")) {
                     io.err().println("reslot: not confirmed; nothing was changed");
@@ -68,14 +68,9 @@ final class RepairCommand implements Command {
                 }
             }
             RepairResult result = versioning.repair();
-            invocation.printReport(result, result.isEmpty() ? "nothing to repair\n" : "done:\n" + lines(result));
+            invocation.printReport(result, result.isEmpty() ? "nothing to repair\n"
+                    : "done:\n" + Migrations.indented(result.actions()));
             return ExitCode.OK;
         }
-    }
-
-    private static String lines(RepairResult result) {
-        StringBuilder out = new StringBuilder();
-        result.actions().forEach(a -> out.append("  ").append(a).append('\n'));
-        return out.toString();
     }
 }

@@ -49,10 +49,8 @@ final class ValidateCommand implements Command {
         invocation.requireNoArguments();
         ValidateResult result = invocation.onCluster(access -> Migrations.configure(invocation, access).load()
                 .validate());
-        StringBuilder text = new StringBuilder(result.valid() ? "valid: the applied migrations match the scripts\n"
-                : result.problems().size() + " problems:\n");
-        result.problems().forEach(p -> text.append("  ").append(p).append('\n'));
-        invocation.printReport(result, text.toString());
+        invocation.printReport(result, (result.valid() ? "valid: the applied migrations match the scripts\n"
+                : result.problems().size() + " problems:\n") + Migrations.indented(result.problems()));
         return result.valid() ? ExitCode.OK : ExitCode.PROBLEMS;
     }
 }
