@@ -27,7 +27,9 @@ public interface RedisMigration {
      * Does the migration.
      *
      * @param context the cluster, and a way to run steps with progress as a script's steps run
-     * @throws Exception when the migration fails; it is recorded as failed, and running again starts it anew
+     * @throws Exception when the migration fails; it is recorded as failed with the number of steps it finished, and
+     *     the next {@code migrate} calls this method again, skipping that many {@link MigrationContext#run} calls
+     *     (so the steps should be run in the same order each time)
      */
     void migrate(MigrationContext context) throws Exception;
 }
