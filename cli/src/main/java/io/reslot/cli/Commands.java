@@ -17,7 +17,12 @@ final class Commands {
             new RebalanceCommand(),
             new DrainCommand(),
             new ResumeCommand(),
-            new RetagCommand());
+            new RetagCommand(),
+            new MigrateCommand(),
+            new InfoCommand(),
+            new ValidateCommand(),
+            new BaselineCommand(),
+            new RepairCommand());
 
     private Commands() {
     }

@@ -61,9 +61,13 @@ final class GlobalOptions {
                         .desc("connect to the nodes with TLS").get());
     }
 
-    /** Adds the global options to {@code options} (a command's own) and returns it. */
+    /**
+     * Adds the global options to {@code options} (a command's own) and returns it. A command may give a global
+     * option's long name a meaning of its own after the command name: {@code baseline --version V}.
+     */
     static Options addTo(Options options) {
-        create().getOptions().forEach(options::addOption);
+        create().getOptions().stream().filter(o -> !options.hasLongOption(o.getLongOpt())).toList()
+                .forEach(options::addOption);
         return options;
     }
 

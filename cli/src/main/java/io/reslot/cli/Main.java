@@ -17,6 +17,8 @@ import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
 import io.reslot.rewrite.RewriteErrorCode;
 import io.reslot.rewrite.RewriteException;
+import io.reslot.versioning.VersioningErrorCode;
+import io.reslot.versioning.VersioningException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Options;
@@ -79,6 +81,8 @@ public final class Main {
             code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
         } catch (RewriteException e) {
             code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
+        } catch (VersioningException e) {
+            code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
         } catch (IOException | RuntimeException e) {
             // A reader that went away is not an error of ours: end quietly, as a Unix tool ended by SIGPIPE does.
             code = stdout.pipeClosed ? ExitCode.CLOSED_PIPE : fail(io, ExitCode.FAILED, describe(e), verbose ? e : null);
@@ -120,6 +124,17 @@ public final class Main {
         };
     }
 
+    /** The one mapping of the versioning error codes to exit codes. */
+    static int exitCode(VersioningErrorCode code) {
+        return switch (code) {
+            case BAD_SCRIPT, DUPLICATE_VERSION, BAD_INPUT -> ExitCode.BAD_INPUT;
+            case VALIDATION_FAILED -> ExitCode.PROBLEMS;
+            case LOCKED -> ExitCode.LOCKED;
+            case INTERRUPTED -> ExitCode.INTERRUPTED;
+            case FAILED -> ExitCode.FAILED;
+        };
+    }
+
     private static int dispatch(String[] args, Io io, Map<String, String> env) throws IOException {
         CommandLine global = parse(GlobalOptions.create(), args, true, "reslot --help");
         List<String> rest = global.getArgList();
@@ -148,7 +163,9 @@ public final class Main {
         String[] commandArgs = rest.subList(1, rest.size()).toArray(new String[0]);
         CommandLine line = parse(GlobalOptions.addTo(command.options()), commandArgs, false,
                 "reslot " + name + " --help");
-        if (GlobalOptions.given(GlobalOptions.VERSION, global, line)) {
+        boolean ownVersion = command.options().hasLongOption(GlobalOptions.VERSION); // baseline --version V
+        if (ownVersion ? global.hasOption(GlobalOptions.VERSION) : GlobalOptions.given(GlobalOptions.VERSION, global,
+                line)) {
             return printVersion(io);
         }
         if (GlobalOptions.given(GlobalOptions.HELP, global, line)) {

@@ -327,8 +327,10 @@ class RetagIT {
 
     @Test
     void aSecondRunWhileOneHoldsTheLockIsRefused(LocalCluster cluster) {
+        // another run: another connection (the lock is re-entrant for its holder's own thread and connection)
         try (ClusterAccess access = access(cluster);
-                LeaseLock held = LeaseLock.acquire(access.metadata(), "reshard")) {
+                ClusterAccess another = access(cluster);
+                LeaseLock held = LeaseLock.acquire(another.metadata(), "reshard")) {
             assertThatThrownBy(() -> Retag.run(access, rules("locked"), RetagOptions.defaults(), Retag.Listener.NONE))
                     .isInstanceOf(RewriteException.class)
                     .extracting(e -> ((RewriteException) e).code()).isEqualTo(RewriteErrorCode.LOCKED);

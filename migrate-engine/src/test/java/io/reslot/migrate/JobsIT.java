@@ -55,7 +55,9 @@ class JobsIT {
         try (ClusterAccess access = ClusterAccess.connect(SandboxClusters.seed(cluster))) {
             Topology topology = access.topology();
             Plan plan = movePlan(topology, topology.masters().get(2), TestData.slotsOf(topology.masters().get(0), 500, 5));
-            try (LeaseLock other = LeaseLock.acquire(access.metadata(), "another run")) {
+            // another run: another connection (the lock is re-entrant for its holder's own thread and connection)
+            try (ClusterAccess another = ClusterAccess.connect(SandboxClusters.seed(cluster));
+                    LeaseLock other = LeaseLock.acquire(another.metadata(), "another run")) {
                 assertThatThrownBy(() -> Jobs.run(access, plan, MoverOptions.defaults(), MoveListener.NONE))
                         .isInstanceOfSatisfying(MigrateException.class,
                                 e -> assertThat(e.code()).isEqualTo(MigrateErrorCode.LOCKED))

@@ -7,7 +7,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,13 @@ import static io.reslot.slot.internal.Preconditions.requireArgument;
  * again, and the lock stays held as long as some renewal is confirmed within each lease. Renewals are sent without
  * waiting for the previous one, so a node that hangs cannot stall the heartbeat past the lease.
  *
+ * <p><b>Re-entrant for one thread and one connection.</b> A versioned migration holds the lock for its whole run
+ * while each of its steps (a job, a retag) takes the lock itself, as it does when it runs on its own. So
+ * {@link #acquire} called again by the thread that holds the lock, with the same {@code metadata} connection, does not
+ * ask the cluster: it returns a nested handle on the same lock, whose {@link #checkHeld()} and {@link #isHeld()}
+ * answer for the outer one and whose {@link #close()} does not release it. Only the outer handle's close releases.
+ * Any other thread, or another connection (another process, another {@code ClusterAccess}), is refused as before.
+ *
  * <p>Thread-safe. Callers that change the cluster call {@link #checkHeld()} before each change.
  */
 public final class LeaseLock implements AutoCloseable {
@@ -70,13 +79,21 @@ public final class LeaseLock implements AutoCloseable {
     private static final String[] KEYS = {KEY};
     private static final String WHERE = "the cluster (" + KEY + ")";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The outer lock each connection holds; connections compare by identity. */
+    private static final Map<StatefulRedisClusterConnection<?, ?>, LeaseLock> HELD = new ConcurrentHashMap<>();
 
     private final StatefulRedisClusterConnection<String, String> metadata;
     private final String value;
     private final Duration lease;
     private final ScheduledExecutorService heartbeat;
+    /** The thread that took an outer lock; null for a nested handle. */
+    private final Thread owner;
+    /** The lock a nested handle stands for; null for an outer one. */
+    private final LeaseLock outer;
 
     // Guarded by this.
+    /** Nested handles of an outer lock that are not closed yet. */
+    private int depth;
     private long confirmedUntil;
     private String lostReason;
     private String lastFailure;
@@ -96,6 +113,8 @@ public final class LeaseLock implements AutoCloseable {
         this.value = value;
         this.lease = lease;
         this.confirmedUntil = sentAt + lease.toNanos();
+        this.owner = Thread.currentThread();
+        this.outer = null;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "reslot-lock-heartbeat");
             thread.setDaemon(true); // a run that forgets close() must not keep the JVM alive; its lease just lapses
@@ -103,6 +122,16 @@ public final class LeaseLock implements AutoCloseable {
         });
         long period = Math.max(1, lease.toMillis() / 3);
         heartbeat.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** A nested handle on {@code outer}: no heartbeat and no key of its own. */
+    private LeaseLock(LeaseLock outer) {
+        this.metadata = outer.metadata;
+        this.value = outer.value;
+        this.lease = outer.lease;
+        this.heartbeat = null;
+        this.owner = null;
+        this.outer = outer;
     }
 
     /**
@@ -119,7 +148,10 @@ public final class LeaseLock implements AutoCloseable {
      *
      * @param metadata a slot-routed connection, as {@code ClusterAccess.metadata()} gives
      * @param purpose what the run does, for the message another run gets, e.g. {@code "reshard"}
-     * @param lease how long the lock outlives its last renewal; a third of it is the renewal period
+     * @param lease how long the lock outlives its last renewal; a third of it is the renewal period (a nested
+     *     acquire keeps the outer lock's lease)
+     * @return the lock, or a nested handle on it if this thread already holds it through {@code metadata} (see the
+     *     class comment)
      * @throws MigrateException {@link MigrateErrorCode#LOCKED} naming the holder, its purpose, since when it holds
      *     the lock and when its lease expires, if another run holds it; as {@link RedisErrors#classify} says if the
      *     cluster cannot be asked
@@ -132,6 +164,16 @@ public final class LeaseLock implements AutoCloseable {
         Objects.requireNonNull(purpose, "purpose");
         requireArgument(lease.compareTo(MIN_LEASE) >= 0, "the lease must be at least %d ms, not %d ms",
                 MIN_LEASE.toMillis(), lease.toMillis());
+        LeaseLock held = HELD.get(metadata);
+        if (held != null && held.owner == Thread.currentThread()) {
+            synchronized (held) {
+                // A lock that was lost is no lock to nest in: ask the cluster as for a first acquire.
+                if (held.isHeldOuter()) {
+                    held.depth++;
+                    return new LeaseLock(held);
+                }
+            }
+        }
         byte[] token = new byte[16];
         RANDOM.nextBytes(token);
         String value = Json.write(new Holder(HexFormat.of().formatHex(token), Identity.userAtHost(), Identity.pid(),
@@ -139,7 +181,9 @@ public final class LeaseLock implements AutoCloseable {
         long sentAt = System.nanoTime();
         List<Object> reply = eval(metadata, ACQUIRE, value, Long.toString(lease.toMillis()));
         if (reply.size() == 1) {
-            return new LeaseLock(metadata, value, lease, sentAt);
+            LeaseLock lock = new LeaseLock(metadata, value, lease, sentAt);
+            HELD.put(metadata, lock);
+            return lock;
         }
         throw new MigrateException(MigrateErrorCode.LOCKED, "the cluster is locked by "
                 + describe((String) reply.get(1), (Long) reply.get(2)) + "; nothing was changed. If that run "
@@ -192,7 +236,16 @@ public final class LeaseLock implements AutoCloseable {
      * Whether this run still holds the lock: it has not been released, no renewal found it taken, and a renewal was
      * confirmed within the last lease (see the class comment). Once false, it stays false.
      */
-    public synchronized boolean isHeld() {
+    public boolean isHeld() {
+        if (outer != null) {
+            synchronized (this) {
+                return !released && outer.isHeld();
+            }
+        }
+        return isHeldOuter();
+    }
+
+    private synchronized boolean isHeldOuter() {
         if (lostReason == null && !released && System.nanoTime() - confirmedUntil >= 0) {
             lose("no renewal was confirmed for a whole lease of " + lease.toMillis() + " ms, so the server may have "
                     + "let it expire" + (lastFailure == null ? "" : " (last renewal error: " + lastFailure + ")"));
@@ -212,10 +265,19 @@ public final class LeaseLock implements AutoCloseable {
         }
         String why;
         synchronized (this) {
-            why = released ? "this run already released it" : lostReason;
+            why = released ? "this run already released it" : outer != null ? outer.whyLost() : lostReason;
         }
         throw new MigrateException(MigrateErrorCode.STOPPED,
                 "the lock " + KEY + " was lost: " + why + "; nothing more was changed; run `reslot resume`");
+    }
+
+    /** How many nested handles on this outer lock are open. */
+    synchronized int depth() {
+        return depth;
+    }
+
+    private synchronized String whyLost() {
+        return released ? "this run already released it" : lostReason;
     }
 
     private void renew() {
@@ -255,12 +317,15 @@ public final class LeaseLock implements AutoCloseable {
 
     /** Stops renewing without releasing, as a crashed run would: the key stays until its lease runs out. */
     void stopHeartbeat() {
-        heartbeat.shutdownNow();
+        LeaseLock lock = outer != null ? outer : this;
+        HELD.remove(lock.metadata, lock); // a crashed run is no holder this thread could nest in
+        lock.heartbeat.shutdownNow();
     }
 
     /**
      * Stops the heartbeat and deletes the key if it still holds this run's value, never another run's. If the
-     * cluster cannot be reached, the key is left to expire by itself within one lease. Idempotent.
+     * cluster cannot be reached, the key is left to expire by itself within one lease. Closing a nested handle only
+     * ends that handle; the outer lock stays held. Idempotent.
      */
     @Override
     public void close() {
@@ -270,6 +335,13 @@ public final class LeaseLock implements AutoCloseable {
             }
             released = true;
         }
+        if (outer != null) {
+            synchronized (outer) {
+                outer.depth--;
+            }
+            return;
+        }
+        HELD.remove(metadata, this);
         heartbeat.shutdownNow();
         try {
             metadata.sync().eval(RELEASE, ScriptOutputType.INTEGER, KEYS, value);

@@ -1,6 +1,9 @@
 package io.reslot.migrate.internal;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.SetArgs;
@@ -63,7 +66,7 @@ class LeaseLockIT {
     @Test
     void refusesASecondRunNamingTheHolder() {
         try (LeaseLock first = LeaseLock.acquire(metadata, "reshard")) {
-            assertThatThrownBy(() -> LeaseLock.acquire(metadata, "rebalance"))
+            assertThatThrownBy(() -> anotherRun("rebalance"))
                     .isInstanceOf(MigrateException.class)
                     .satisfies(e -> assertThat(((MigrateException) e).code()).isEqualTo(MigrateErrorCode.LOCKED))
                     .hasMessageContaining(Identity.userAtHost() + " (pid " + Identity.pid() + ") for reshard since ")
@@ -90,7 +93,7 @@ class LeaseLockIT {
     void takesOverTheLockOfARunThatDied() {
         LeaseLock dead = LeaseLock.acquire(metadata, "reshard", SHORT);
         dead.stopHeartbeat();
-        assertThatThrownBy(() -> LeaseLock.acquire(metadata, "drain").close()).isInstanceOf(MigrateException.class);
+        assertThatThrownBy(() -> anotherRun("drain").close()).isInstanceOf(MigrateException.class);
 
         try (LeaseLock next = awaitAcquire("drain")) {
             assertThat(next.isHeld()).isTrue();
@@ -118,7 +121,7 @@ class LeaseLockIT {
 
             assertThat(lock.isHeld()).isTrue();
             assertThat(redis().pttl(LeaseLock.KEY)).isPositive();
-            assertThatThrownBy(() -> LeaseLock.acquire(metadata, "drain").close())
+            assertThatThrownBy(() -> anotherRun("drain").close())
                     .isInstanceOf(MigrateException.class);
         }
     }
@@ -194,6 +197,57 @@ class LeaseLockIT {
     }
 
     @Test
+    void isReentrantForTheThreadThatHoldsIt() {
+        try (LeaseLock outer = LeaseLock.acquire(metadata, "migrate", SAFE)) {
+            String value = redis().get(LeaseLock.KEY);
+            try (LeaseLock inner = LeaseLock.acquire(metadata, "reshard")) {
+                assertThat(outer.depth()).isEqualTo(1);
+                try (LeaseLock innermost = LeaseLock.acquire(metadata, "retag")) {
+                    assertThat(outer.depth()).isEqualTo(2);
+                    innermost.checkHeld();
+                }
+                inner.checkHeld();
+                assertThat(inner.lease()).isEqualTo(SAFE);
+                assertThatThrownBy(() -> anotherRun("drain"))
+                        .isInstanceOfSatisfying(MigrateException.class,
+                                e -> assertThat(e.code()).isEqualTo(MigrateErrorCode.LOCKED))
+                        .hasMessageContaining("for migrate since");
+            }
+            // closing the nested handles released nothing: the same value is still there, and still renewed
+            assertThat(outer.depth()).isZero();
+            sleep(SAFE.multipliedBy(2));
+            assertThat(redis().get(LeaseLock.KEY)).isEqualTo(value);
+            assertThat(outer.isHeld()).isTrue();
+            outer.checkHeld();
+        }
+        assertThat(LeaseLock.holder(metadata)).isEmpty();
+    }
+
+    @Test
+    void isNotReentrantThroughAnotherConnection(LocalCluster cluster) {
+        try (ClusterAccess other = ClusterAccess.connect(AccessOptions.builder()
+                        .seeds(cluster.masters().get(1).address()).build());
+                LeaseLock held = LeaseLock.acquire(metadata, "migrate", SAFE)) {
+            assertThatThrownBy(() -> LeaseLock.acquire(other.metadata(), "reshard"))
+                    .isInstanceOfSatisfying(MigrateException.class,
+                            e -> assertThat(e.code()).isEqualTo(MigrateErrorCode.LOCKED));
+            assertThat(held.depth()).isZero();
+        }
+    }
+
+    @Test
+    void aNestedHandleSeesTheOuterLockLost() {
+        try (LeaseLock outer = LeaseLock.acquire(metadata, "migrate", SAFE);
+                LeaseLock inner = LeaseLock.acquire(metadata, "retag")) {
+            redis().del(LeaseLock.KEY);
+
+            await(() -> !inner.isHeld(), "the nested handle to see the lock gone");
+            assertThatThrownBy(inner::checkHeld).hasMessageContaining("gone or held by another run");
+            assertThat(outer.isHeld()).isFalse();
+        }
+    }
+
+    @Test
     void rejectsALeaseShorterThanTheMinimum() {
         assertThatThrownBy(() -> LeaseLock.acquire(metadata, "reshard", Duration.ofMillis(99)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99 ms");
@@ -203,6 +257,17 @@ class LeaseLockIT {
     private ClusterNode nodeHoldingTheLock(LocalCluster cluster) {
         String owner = access.topology().ownerOf(KeySlot.of(LeaseLock.KEY));
         return cluster.masters().stream().filter(n -> n.nodeId().equals(owner)).findFirst().orElseThrow();
+    }
+
+    /** Acquires as another run would: from another thread, which this thread's lock does not let in. */
+    private LeaseLock anotherRun(String purpose) throws Exception {
+        FutureTask<LeaseLock> task = new FutureTask<>(() -> LeaseLock.acquire(metadata, purpose, SAFE));
+        new Thread(task, "another-run").start();
+        try {
+            return task.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private LeaseLock awaitAcquire(String purpose) {
