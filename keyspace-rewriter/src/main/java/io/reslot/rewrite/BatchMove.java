@@ -50,23 +50,28 @@ final class BatchMove {
             return out
             """;
 
-    /** ARGV: replace flag, then (name, absolute expiry or -1, payload) triples; per key 1 restored, 0 taken, -1 failed. */
-    private static final String RESTORE_MANY = """
-            local out = {}
-            local replace = ARGV[1] == '1'
-            for i = 2, #ARGV, 3 do
-              local e = ARGV[i + 1] -- as text: no conversions to a Lua number and back
-              local args = {'RESTORE', ARGV[i], e == '-1' and '0' or e, ARGV[i + 2]}
+    /**
+     * Lua that defines {@code restore(name, expiry, payload, replace)}: {@code RESTORE} with the absolute expiry
+     * given as text ({@code "-1"}: none); 1 restored, 0 the name is taken, -1 failed (e.g. not served here).
+     */
+    private static final String RESTORE_FUNCTION = """
+            local function restore(name, e, payload, replace)
+              local args = {'RESTORE', name, e == '-1' and '0' or e, payload}
               if e ~= '-1' then args[#args + 1] = 'ABSTTL' end
               if replace then args[#args + 1] = 'REPLACE' end
               local ok, err = pcall(redis.call, unpack(args))
-              if ok then
-                out[#out + 1] = 1
-              elseif string.find(type(err) == 'table' and err.err or tostring(err), 'BUSYKEY') then
-                out[#out + 1] = 0
-              else
-                out[#out + 1] = -1
-              end
+              if ok then return 1 end
+              if string.find(type(err) == 'table' and err.err or tostring(err), 'BUSYKEY') then return 0 end
+              return -1
+            end
+            """;
+
+    /** ARGV: replace flag, then (name, absolute expiry or -1, payload) triples; per key 1 restored, 0 taken, -1 failed. */
+    private static final String RESTORE_MANY = RESTORE_FUNCTION + """
+            local out = {}
+            local replace = ARGV[1] == '1'
+            for i = 2, #ARGV, 3 do
+              out[#out + 1] = restore(ARGV[i], ARGV[i + 1], ARGV[i + 2], replace)
             end
             return out
             """;
@@ -101,7 +106,7 @@ final class BatchMove {
      * ARGV: replace flag, then (old name, new name) pairs, both served by this node; per key 1 moved, 0 missing,
      * -1 new name taken, -2 failed (e.g. no longer served here). Atomic per key, as every script is.
      */
-    private static final String MOVE_LOCAL = KeyMove.EXPIRY_FUNCTION + """
+    private static final String MOVE_LOCAL = KeyMove.EXPIRY_FUNCTION + RESTORE_FUNCTION + """
             local out = {}
             local replace = ARGV[1] == '1'
             for i = 2, #ARGV, 2 do
@@ -112,19 +117,11 @@ final class BatchMove {
               elseif not d then
                 out[#out + 1] = 0
               else
-                local e = expiry(key)
-                local args = {'RESTORE', ARGV[i + 1], e < 0 and 0 or e, d}
-                if e >= 0 then args[#args + 1] = 'ABSTTL' end
-                if replace then args[#args + 1] = 'REPLACE' end
-                local restored, err = pcall(redis.call, unpack(args))
-                if restored then
+                local restored = restore(ARGV[i + 1], tostring(expiry(key)), d, replace)
+                if restored == 1 then
                   redis.call('DEL', key)
-                  out[#out + 1] = 1
-                elseif string.find(type(err) == 'table' and err.err or tostring(err), 'BUSYKEY') then
-                  out[#out + 1] = -1
-                else
-                  out[#out + 1] = -2
                 end
+                out[#out + 1] = restored == 1 and 1 or restored - 1
               end
             end
             return out

@@ -1,7 +1,12 @@
 package io.reslot.rewrite;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -252,8 +257,9 @@ public final class KeyMove {
                 if (!isBusyKey(error)) {
                     return CompletableFuture.<Outcome>failedFuture(cause(error));
                 }
-                return snapshot(to).thenApply(copy -> copy != null && copy.sameAs(old) ? Outcome.ALREADY_DONE
-                        : conflict(onConflict));
+                return snapshot(to).thenCompose(copy -> copy == null ? CompletableFuture.completedFuture(false)
+                        : same(from, old, to, copy)).thenApply(same -> same ? Outcome.ALREADY_DONE
+                                : conflict(onConflict));
             }).thenCompose(stage -> stage);
         }).handle(KeyMove::rethrow);
     }
@@ -270,9 +276,27 @@ public final class KeyMove {
             }
             byte[][] args = {copy.payload(), Long.toString(copy.expiry()).getBytes(StandardCharsets.US_ASCII)};
             return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
-                    .thenApply(deleted -> deleted == 1 ? Outcome.CLEANED
-                            : deleted == 0 ? Outcome.ALREADY_DONE : Outcome.DIFFERS);
+                    .thenCompose(deleted -> deleted == 1 ? CompletableFuture.completedFuture(Outcome.CLEANED)
+                            : deleted == 0 ? CompletableFuture.completedFuture(Outcome.ALREADY_DONE)
+                            : cleanupByContent(from, to, copy));
         }).handle(KeyMove::rethrow);
+    }
+
+    /**
+     * {@link #cleanupAsync} for an old key whose payload is not the copy's: deleted all the same if the two hold the
+     * same members (see {@link #same}) and the old key is still as it was read before that comparison.
+     */
+    private CompletionStage<Outcome> cleanupByContent(byte[] from, byte[] to, Snapshot copy) {
+        return snapshot(from).thenCompose(old -> old == null ? CompletableFuture.completedFuture(Outcome.ALREADY_DONE)
+                : same(from, old, to, copy).thenCompose(same -> {
+                    if (!same) {
+                        return CompletableFuture.completedFuture(Outcome.DIFFERS);
+                    }
+                    byte[][] args = {old.payload(), Long.toString(old.expiry()).getBytes(StandardCharsets.US_ASCII)};
+                    return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
+                            .thenApply(deleted -> deleted == 1 ? Outcome.CLEANED
+                                    : deleted == 0 ? Outcome.ALREADY_DONE : Outcome.DIFFERS);
+                }));
     }
 
     /**
@@ -285,28 +309,68 @@ public final class KeyMove {
         CompletableFuture<Snapshot> copy = snapshot(to).toCompletableFuture();
         return old.thenCombine(copy, (o, c) -> {
             if (o == null) {
-                return c == null ? Outcome.MISSING : Outcome.ALREADY_DONE;
+                return CompletableFuture.completedFuture(c == null ? Outcome.MISSING : Outcome.ALREADY_DONE);
             }
             if (c == null) {
-                return Outcome.NOT_COPIED;
+                return CompletableFuture.completedFuture(Outcome.NOT_COPIED);
             }
-            return o.sameAs(c) ? Outcome.LEFT_OVER : Outcome.DIFFERS;
-        }).handle(KeyMove::rethrow);
+            return same(from, o, to, c).thenApply(same -> same ? Outcome.LEFT_OVER : Outcome.DIFFERS);
+        }).thenCompose(outcome -> outcome).handle(KeyMove::rethrow);
     }
 
     /**
      * A key's payload and absolute expiry ({@code -1}: none), read together.
      *
-     * <p>Payloads are compared byte for byte, which is exact for the same key on the same node; a hash or a set
-     * stored as a hash table dumps in its table's order, which can differ on another node, so two such copies can
-     * compare as different although they hold the same members.
+     * <p>Payloads are compared byte for byte, which is exact for the same key on the same node; see {@link #same}
+     * for copies on two nodes.
      */
     private record Snapshot(byte[] payload, long expiry) {
 
         boolean sameAs(Snapshot other) {
-            return java.util.Arrays.equals(payload, other.payload)
-                    && (expiry < 0 ? other.expiry < 0 : other.expiry >= 0 && Math.abs(expiry - other.expiry) <= 1);
+            return java.util.Arrays.equals(payload, other.payload) && sameExpiry(other);
         }
+
+        boolean sameExpiry(Snapshot other) {
+            return expiry < 0 ? other.expiry < 0 : other.expiry >= 0 && Math.abs(expiry - other.expiry) <= 1;
+        }
+    }
+
+    /**
+     * Whether keys {@code a} and {@code b}, read as {@code sa} and {@code sb}, hold the same value and expiry. Equal
+     * payloads say so at once. Otherwise two hashes or two sets may still be equal: one stored as a hash table dumps
+     * its members in its table's order, and each node seeds its hash function at random, so a copy restored on
+     * another node dumps them in another order. Those two types are compared member by member; for every other
+     * type a different payload is a different value.
+     */
+    private CompletionStage<Boolean> same(byte[] a, Snapshot sa, byte[] b, Snapshot sb) {
+        if (sa.sameAs(sb)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (!sa.sameExpiry(sb)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return redis.type(a).thenCombine(redis.type(b), (ta, tb) -> ta.equals(tb) ? ta : "")
+                .thenCompose(type -> switch (type) {
+                    case "hash" -> redis.hgetall(a).thenCombine(redis.hgetall(b),
+                            (x, y) -> members(x).equals(members(y)));
+                    case "set" -> redis.smembers(a).thenCombine(redis.smembers(b),
+                            (x, y) -> members(x).equals(members(y)));
+                    default -> CompletableFuture.completedFuture(false);
+                });
+    }
+
+    /** A hash's fields and values, comparable by content (byte arrays compare by identity). */
+    private static Map<ByteBuffer, ByteBuffer> members(Map<byte[], byte[]> hash) {
+        Map<ByteBuffer, ByteBuffer> members = new HashMap<>();
+        hash.forEach((field, value) -> members.put(ByteBuffer.wrap(field), ByteBuffer.wrap(value)));
+        return members;
+    }
+
+    /** A set's members, comparable by content. */
+    private static Set<ByteBuffer> members(Set<byte[]> set) {
+        Set<ByteBuffer> members = new HashSet<>();
+        set.forEach(member -> members.add(ByteBuffer.wrap(member)));
+        return members;
     }
 
     /** The key's snapshot, or {@code null} when it does not exist. */
