@@ -88,7 +88,7 @@ final class ReslotJar {
     /** A run that ended, after {@code refused} runs before it exited with {@link ExitCode#LOCKED}. */
     record Completed(Run run, int refused) {
 
-        /** {@code "the next run completed (after 2 refused while locked)"}, for the test's log. */
+        /** {@code "the next run ended with 0 (after 2 refused while locked)"}, for the test's log. */
         String describe() {
             return "the next run ended with " + run.exit() + (refused > 0 ? " (after " + refused
                     + " refused while locked)" : "");
