@@ -1,10 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrashResumeIT {
 
-    private static final Path JAR = Paths.get(System.getProperty("reslot.jar", "target/reslot.jar"));
-    private static final long SEED = Long.getLong("reslot.crash.seed", 20_260_101L);
+    private static final long SEED = 20_260_101L;
     private static final int KEYS = 60_000;
     private static final int TRIALS = 10;
     private static final String SLOTS = "0-1499"; // the sandbox gives the first master 0-5460
@@ -46,9 +42,8 @@ class CrashResumeIT {
 
     @Test
     void losesNoKeyWhenAMoveIsKilledAtRandomMoments() throws Exception {
-        assertThat(JAR).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
-        System.out.println("CrashResumeIT: seed " + SEED + " (-Dreslot.crash.seed=N for another)");
-        Random random = new Random(SEED);
+        ReslotJar.requireBuilt();
+        Random random = ReslotJar.crashRandom(CrashResumeIT.class, SEED);
         try (LocalCluster cluster = LocalCluster.builder().masters(3).start()) {
             List<String> keys = TestClusters.load(cluster, "crash", KEYS);
             ClusterNode home = cluster.masters().get(0);
@@ -59,7 +54,7 @@ class CrashResumeIT {
 
             // An uncrashed run first: it must succeed, and says how long a whole move takes.
             long started = System.nanoTime();
-            Run whole = reslot(cluster, "move-slots", "--slots", SLOTS, "--to", added.address(), "--yes", "--window", "4",
+            ReslotJar.Run whole = reslot(cluster, "move-slots", "--slots", SLOTS, "--to", added.address(), "--yes", "--window", "4",
                     "--batch-keys", "50").waitFor();
             long expectedMillis = (System.nanoTime() - started) / 1_000_000;
             assertThat(whole.exit()).as(whole.stderr()).isZero();
@@ -71,7 +66,7 @@ class CrashResumeIT {
             for (int trial = 0; trial < TRIALS; trial++) {
                 ClusterNode target = trial % 2 == 0 ? home : added;
                 long killAt = 300 + (long) (random.nextDouble() * Math.max(1, expectedMillis - 300));
-                Run run = reslot(cluster, "move-slots", "--slots", SLOTS, "--to", target.address(), "--yes", "--window", "4",
+                ReslotJar.Run run = reslot(cluster, "move-slots", "--slots", SLOTS, "--to", target.address(), "--yes", "--window", "4",
                         "--batch-keys", "50");
                 String ended = run.killAfter(killAt);
                 long resumeStarted = System.nanoTime();
@@ -102,7 +97,7 @@ class CrashResumeIT {
         try (LocalCluster cluster = LocalCluster.builder().masters(3).start()) {
             TestClusters.load(cluster, "term", 10_000);
             ClusterNode target = cluster.masters().get(1);
-            Run run = reslot(cluster, "move-slots", "--slots", "0-2999", "--to", target.address(), "--yes",
+            ReslotJar.Run run = reslot(cluster, "move-slots", "--slots", "0-2999", "--to", target.address(), "--yes",
                     "--rate", "500"); // about 1800 keys: 3.6 s
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!run.stderr().contains(" slots, ") && System.nanoTime() < deadline) {
@@ -154,48 +149,7 @@ class CrashResumeIT {
         TestClusters.assertHealthy(cluster);
     }
 
-    private Run reslot(LocalCluster cluster, String... args) throws IOException {
-        Path out = Files.createTempFile(tmp, "stdout", ".txt");
-        Path err = Files.createTempFile(tmp, "stderr", ".txt");
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        command.add("-c");
-        command.add(seed(cluster));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.environment().putAll(ENV);
-        return new Run(builder.start(), out, err);
-    }
-
-    /** A {@code java -jar reslot.jar} process. */
-    private record Run(Process process, Path out, Path err) {
-
-        Run waitFor() throws InterruptedException {
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("reslot finished within 120 s").isTrue();
-            return this;
-        }
-
-        /** Kills the process with SIGKILL after {@code millis}, unless it ended before; says which. */
-        String killAfter(long millis) throws InterruptedException {
-            if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
-                return "ended by itself with " + process.exitValue();
-            }
-            process.destroyForcibly();
-            process.waitFor();
-            return "killed";
-        }
-
-        int exit() {
-            return process.exitValue();
-        }
-
-        String stdout() throws IOException {
-            return Files.readString(out, StandardCharsets.UTF_8);
-        }
-
-        String stderr() throws IOException {
-            return Files.readString(err, StandardCharsets.UTF_8);
-        }
+    private ReslotJar.Run reslot(LocalCluster cluster, String... args) throws IOException {
+        return ReslotJar.start(tmp, ENV, cluster, args);
     }
 }

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -21,15 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReslotJarIT {
 
-    /** Set by the build (failsafe): {@code target/reslot.jar}. */
-    private static final Path JAR = Paths.get(System.getProperty("reslot.jar", "target/reslot.jar"));
-
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void jarExists() {
-        assertThat(JAR).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
+        ReslotJar.requireBuilt();
     }
 
     @Test
@@ -71,10 +65,7 @@ class ReslotJarIT {
         Path in = Files.writeString(tmp.resolve("stdin"), stdin);
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
+        Process process = new ProcessBuilder(ReslotJar.command(args))
                 .redirectInput(in.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())

@@ -1,9 +1,6 @@
 package io.reslot.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,6 @@ import io.reslot.sandbox.junit.WithLocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.reslot.cli.TestClusters.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,8 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithLocalCluster(masters = 3)
 class RetagCrashIT {
 
-    private static final Path JAR = Paths.get(System.getProperty("reslot.jar", "target/reslot.jar"));
-    private static final long SEED = Long.getLong("reslot.crash.seed", 20_261_124L);
+    private static final long SEED = 20_261_124L;
     private static final int TRIALS = 5;
     private static final int ENTITIES = 10_000; // two keys each
     private static final Map<String, String> ENV = Map.of(Moves.LOCK_LEASE_ENV, "2000");
@@ -41,66 +36,36 @@ class RetagCrashIT {
 
     @Test
     void aRetagKilledAtRandomMomentsCompletesWhenRunAgain(LocalCluster cluster) throws Exception {
-        assertThat(JAR).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
-        System.out.println("RetagCrashIT: seed " + SEED + " (-Dreslot.crash.seed=N for another)");
-        Random random = new Random(SEED);
+        ReslotJar.requireBuilt();
+        Random random = ReslotJar.crashRandom(RetagCrashIT.class, SEED);
         long whole = 0;
         for (int trial = 0; trial <= TRIALS; trial++) {
             String space = "crash" + trial;
             load(cluster, space);
             long started = System.nanoTime();
-            Process run = retag(cluster, space);
+            ReslotJar.Run run = ReslotJar.start(tmp, ENV, cluster, retag(space));
             String what;
             if (trial == 0) {
                 // an uncrashed run first: it must succeed, and says how long a whole run takes
-                assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(run.exitValue()).isZero();
+                assertThat(run.waitFor().exit()).as(run.stderr()).isZero();
                 whole = (System.nanoTime() - started) / 1_000_000;
                 what = "whole run took " + whole + " ms";
             } else {
                 long killAt = 200 + (long) (random.nextDouble() * Math.max(1, whole - 200));
-                if (run.waitFor(killAt, TimeUnit.MILLISECONDS)) {
-                    what = "kill at " + killAt + " ms: ended by itself with " + run.exitValue();
-                } else {
-                    run.destroyForcibly();
-                    run.waitFor();
-                    what = "kill at " + killAt + " ms: killed";
-                }
-                what += ", then " + completeAfterCrash(cluster, space);
+                what = "kill at " + killAt + " ms: " + run.killAfter(killAt);
+                // runs the retag again until it is not refused by the killed run's lock (2 s lease)
+                ReslotJar.Completed next = ReslotJar.runUntilUnlocked(tmp, ENV, cluster, 30_000, retag(space));
+                assertThat(next.run().exit()).as(next.run().stderr()).isZero();
+                what += ", then " + next.describe();
             }
             System.out.printf("RetagCrashIT: trial %d: %s%n", trial, what);
             verify(cluster, space);
         }
     }
 
-    /** Runs the retag again until it is not refused by the killed run's lock (2 s lease), and checks it succeeds. */
-    private String completeAfterCrash(LocalCluster cluster, String space) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        int locked = 0;
-        while (true) {
-            Process run = retag(cluster, space);
-            assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            if (run.exitValue() == ExitCode.LOCKED && System.nanoTime() < deadline) {
-                locked++;
-                Thread.sleep(500);
-                continue;
-            }
-            assertThat(run.exitValue()).as(Files.readString(tmp.resolve(space + ".err"))).isZero();
-            return "the next run completed" + (locked > 0 ? " (after " + locked + " refused while locked)" : "");
-        }
-    }
-
-    private Process retag(LocalCluster cluster, String space) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-                "-c", seed(cluster), "-q", "retag", "--match", space + ":*", "--regex",
-                "^" + space + ":(?<id>[0-9]+):(?<f>.*)$", "--to", space + ":{${id}}:${f}", "--yes"));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(tmp.resolve(space + ".out").toFile())
-                .redirectError(tmp.resolve(space + ".err").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.environment().putAll(ENV);
-        return builder.start();
+    private static String[] retag(String space) {
+        return new String[] {"-q", "retag", "--match", space + ":*", "--regex",
+            "^" + space + ":(?<id>[0-9]+):(?<f>.*)$", "--to", space + ":{${id}}:${f}", "--yes"};
     }
 
     private static void load(LocalCluster cluster, String space) {
