@@ -1,5 +1,6 @@
 package io.reslot.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,10 +88,7 @@ class MigrateCrashIT {
     void aMigrateKilledDuringAMoveOrARetagIsContinuedByTheNextRun() throws Exception {
         ReslotJar.requireBuilt();
         Random random = ReslotJar.crashRandom(MigrateCrashIT.class, SEED);
-        Path location = Files.createDirectory(tmp.resolve("migrations"));
-        for (String name : new String[] {"V1__Rebalance_onto_empty_masters.yaml", "V2__Tag_users.yaml"}) {
-            Files.copy(EXAMPLES.resolve(name), location.resolve(name));
-        }
+        Path location = examples();
         String[] migrate = {"migrate", "--location", location.toString(), "--yes"};
 
         Map<Phase, Long> took = new TreeMap<>();
@@ -153,6 +151,47 @@ class MigrateCrashIT {
         System.out.println("MigrateCrashIT: kills landed " + landings);
         assertThat(landings).as("kills during V1's move and during V2's retag").containsKeys(Phase.V1.midway,
                 Phase.V2.midway);
+    }
+
+    /**
+     * Two {@code migrate} processes started together: one applies V1 and V2, the other is refused by the lock (exit
+     * 4) or, if it came too late for that, finds nothing left to apply. Each migration runs once, V1's move is one job.
+     */
+    @Test
+    void twoMigratesStartedTogetherApplyEachMigrationOnce() throws Exception {
+        ReslotJar.requireBuilt();
+        Path location = examples();
+        String[] migrate = {"migrate", "--location", location.toString(), "--yes"};
+        try (LocalCluster cluster = LocalCluster.builder().masters(3).start()) {
+            ClusterNode added = cluster.addMaster();
+            long expireBase = System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
+            load(cluster, expireBase);
+
+            ReslotJar.Run one = ReslotJar.start(tmp, ENV, cluster, migrate);
+            ReslotJar.Run other = ReslotJar.start(tmp, ENV, cluster, migrate);
+            List<Integer> exits = List.of(one.waitFor().exit(), other.waitFor().exit());
+
+            System.out.println("MigrateCrashIT: two migrates started together exited with " + exits);
+            assertThat(exits).as(one.stderr() + other.stderr()).containsAnyOf(0).allMatch(e -> e == 0
+                    || e == ExitCode.LOCKED);
+            ReslotJar.Run applied = one.exit() == 0 && one.stdout().contains("applied V1") ? one : other;
+            assertThat(applied.stdout()).contains("applied V1", "applied V2");
+            ReslotJar.Run refused = applied == one ? other : one;
+            assertThat(refused.stdout()).doesNotContain("applied V");
+            try (ClusterAccess access = TestClusters.access(cluster)) {
+                assertThat(Jobs.list(access)).as("V1's move, once").hasSize(1);
+            }
+            verify(cluster, location, added, expireBase);
+        }
+    }
+
+    /** A directory holding copies of the two examples. */
+    private Path examples() throws IOException {
+        Path location = Files.createDirectory(tmp.resolve("migrations"));
+        for (String name : new String[] {"V1__Rebalance_onto_empty_masters.yaml", "V2__Tag_users.yaml"}) {
+            Files.copy(EXAMPLES.resolve(name), location.resolve(name));
+        }
+        return location;
     }
 
     /**
