@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -147,7 +148,8 @@ final class Progress {
         final AtomicLong bytes = new AtomicLong();
         private final AtomicLong nextUpdate;
         private final long interval;
-        private final ProgressBar bar;
+        private ProgressBar bar; // drawn from the first update on: before it, the total is often not known yet
+        private final LineEnd consumer = new LineEnd(err, barWidth);
         volatile long total;
         private volatile long doneBefore;
         private volatile long startedAt;
@@ -161,16 +163,24 @@ final class Progress {
             this.interval = mode == Mode.BAR ? TimeUnit.MILLISECONDS.toNanos(BAR_INTERVAL_MILLIS) : INTERVAL_NANOS;
             this.nextUpdate = new AtomicLong(startedAt + interval);
             this.last = tick(startedAt);
-            this.bar = mode == Mode.BAR ? bar() : null;
         }
 
-        private ProgressBar bar() {
+        /** The bar, started on first use; only ever called with {@link Mode#BAR}. */
+        private synchronized ProgressBar bar() {
+            if (bar == null) {
+                bar = newBar();
+            }
+            return bar;
+        }
+
+        private ProgressBar newBar() {
             ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(name).setInitialMax(total > 0 ? total : -1)
                     .setStyle(ProgressBarStyle.UNICODE_BLOCK).setUnit(unit(), 1)
                     .setUpdateIntervalMillis(BAR_INTERVAL_MILLIS).continuousUpdate()
                     .setEtaFunction(state -> Optional.ofNullable(last.etaSeconds()).map(Duration::ofSeconds))
-                    .setConsumer(barWidth > 0 ? new ConsoleProgressBarConsumer(err, barWidth)
-                            : new ConsoleProgressBarConsumer(err));
+                    .setConsumer(consumer)
+                    // started late, on the first update: its clock starts where the task's did
+                    .startsFrom(0, Duration.ofNanos(Math.max(clock.getAsLong() - startedAt, 0)));
             return builder.build();
         }
 
@@ -189,8 +199,8 @@ final class Progress {
             doneBefore = before;
             startedAt = clock.getAsLong();
             nextUpdate.set(startedAt + interval);
-            if (bar != null) {
-                bar.maxHint(newTotal > 0 ? newTotal : -1);
+            if (mode == Mode.BAR) {
+                bar().maxHint(newTotal > 0 ? newTotal : -1);
             }
         }
 
@@ -217,11 +227,12 @@ final class Progress {
         }
 
         private void draw(Tick tick) {
-            if (tick.total() > 0 && tick.done() > bar.getMax()) {
-                bar.maxHint(tick.done()); // an estimate that fell short
+            ProgressBar drawn = bar();
+            if (tick.total() > 0 && tick.done() > drawn.getMax()) {
+                drawn.maxHint(tick.done()); // an estimate that fell short
             }
-            bar.stepTo(tick.done());
-            bar.setExtraMessage(extra(tick));
+            drawn.stepTo(tick.done());
+            drawn.setExtraMessage(extra(tick));
         }
 
         final void event(Object event) {
@@ -250,11 +261,30 @@ final class Progress {
          */
         @Override
         public final void close() {
-            if (bar != null) {
+            if (mode == Mode.BAR) {
                 Tick tick = tick(clock.getAsLong());
                 last = tick;
                 draw(tick);
-                bar.close();
+                bar().close();
+                consumer.close(); // a bar closed before its first scheduled redraw skips its own
+            }
+        }
+    }
+
+    /** The library's console output, ending the bar's line exactly once. */
+    private static final class LineEnd extends ConsoleProgressBarConsumer {
+
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        /** @param width the bar's width; 0 for the terminal's */
+        LineEnd(PrintStream out, int width) {
+            super(out, width > 0 ? width : -1);
+        }
+
+        @Override
+        public void close() {
+            if (ended.compareAndSet(false, true)) {
+                super.close();
             }
         }
     }
