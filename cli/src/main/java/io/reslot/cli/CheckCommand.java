@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.reslot.migrate.CheckReport;
 import io.reslot.migrate.ClusterCheck;
@@ -22,6 +23,13 @@ final class CheckCommand implements Command {
     @Override
     public String summary() {
         return "check the cluster's health; exit code 3 when there are problems";
+    }
+
+    @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot -c 10.0.0.1:7000 check",
+                "reslot check -q || reslot fix --dry-run");
     }
 
     @Override

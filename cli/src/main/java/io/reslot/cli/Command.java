@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -26,6 +27,14 @@ interface Command {
 
     /** Paragraphs shown by {@code reslot <command> --help}, wrapped below 80 columns, ending with a newline. */
     String description();
+
+    /**
+     * Command lines that show how the command is used, each a line of its own with a {@code # comment} where it helps;
+     * {@code reslot <command> --help} ends with them. Every command has at least one.
+     */
+    default List<String> examples() {
+        return List.of();
+    }
 
     /**
      * This command's own options, without the global ones; a new instance on every call (Commons CLI options are

@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.reslot.migrate.MoverOptions;
 import io.reslot.migrate.Planner;
@@ -28,6 +29,12 @@ final class DrainCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot drain --node 10.0.0.3:7000 --yes");
+    }
+
+    @Override
     public String description() {
         return """
                 Moves every slot off the master NODE (a node id, a unique prefix of one, or
@@ -49,6 +56,7 @@ final class DrainCommand implements Command {
         invocation.requireNoArguments();
         String node = Moves.required(invocation.line(), NODE, "NODE", name());
         MoverOptions options = Moves.moverOptions(invocation.line(), MoverOptions.defaults());
-        return Moves.run(invocation, access -> Moves.newJob(access, Planner.drain(access.topology(), node), options));
+        return Moves.run(invocation, name(), access ->
+                Moves.newJob(access, Planner.drain(access.topology(), node), options));
     }
 }

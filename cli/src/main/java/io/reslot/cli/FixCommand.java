@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.reslot.migrate.ClusterAccess;
 import io.reslot.migrate.ClusterFix;
@@ -27,7 +28,14 @@ final class FixCommand implements Command {
 
     @Override
     public String summary() {
-        return "repair open slots, stray keys, uncovered slots and slots with several owners";
+        return "repair open slots, stray keys, uncovered or doubly owned slots";
+    }
+
+    @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot fix --dry-run                # what fix would do",
+                "reslot fix --yes");
     }
 
     @Override
@@ -106,8 +114,10 @@ final class FixCommand implements Command {
                 io.err().println("reslot: not confirmed; nothing was changed");
                 return ExitCode.NOT_CONFIRMED;
             }
-            Progress progress = Progress.forInvocation(invocation);
-            FixOutcome outcome = StopOnSignal.run(() -> ClusterFix.fix(access, options, progress));
+            FixOutcome outcome;
+            try (Progress.Moving progress = Progress.forInvocation(invocation).moves(name())) {
+                outcome = StopOnSignal.run(() -> ClusterFix.fix(access, options, progress));
+            }
             if (invocation.json()) {
                 Json.print(io, new Report(plan, false, outcome));
             } else {

@@ -37,10 +37,11 @@ final class GlobalOptions {
                 .addOption(Option.builder().longOpt(VERSION)
                         .desc("print the version and exit").get())
                 .addOption(Option.builder().longOpt(JSON)
-                        .desc("one JSON document on stdout instead of text").get())
+                        .desc("one JSON document on stdout instead of text; a job's progress as JSON lines on "
+                                + "stderr").get())
                 .addOption(Option.builder(VERBOSE)
-                        .desc("more output: the stack trace of an unexpected error; with --json, a job's events as "
-                                + "JSON lines on stderr").get())
+                        .desc("more output: the stack trace of an unexpected error; with --json, each slot's events "
+                                + "among the progress lines").get())
                 .addOption(Option.builder(QUIET)
                         .desc("less output: check prints nothing when the cluster is healthy; a job prints no "
                                 + "progress").get())

@@ -35,7 +35,7 @@ final class Help {
                 .append("\nRun 'reslot <command> --help' for the options of a command.\n").toString();
     }
 
-    /** A command's help: usage line, description, its options, then the global options. */
+    /** A command's help: usage line, description, its options, the global options, then examples. */
     static String command(Command command) {
         StringBuilder text = new StringBuilder()
                 .append("usage: reslot [global options] ").append(command.name()).append(' ')
@@ -48,6 +48,8 @@ final class Help {
         }
         text.append("\nGlobal options:\n");
         appendOptions(text, GlobalOptions.create());
+        text.append("\nExample").append(command.examples().size() == 1 ? "" : "s").append(":\n");
+        command.examples().forEach(example -> text.append("  ").append(example).append('\n'));
         return text.toString();
     }
 

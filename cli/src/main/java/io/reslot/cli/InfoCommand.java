@@ -25,14 +25,19 @@ final class InfoCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot info --location examples/migrations");
+    }
+
+    @Override
     public String description() {
         return """
                 Lists every migration found or applied, by version, with its state:
                 pending, above target, ignored (older than the newest applied and never
                 applied), below baseline, baseline, success, out of order, failed,
                 running, missing (applied, no script any more), future (applied, newer
-                than every script). Changes nothing. Example:
-                  reslot info --location examples/migrations
+                than every script). Changes nothing.
                 --json prints {"migrations":[...]}.
 
                 """ + Migrations.HELP + """

@@ -16,11 +16,16 @@ final class Io {
     private final InputStream in;
     private final OutputStream out;
     private final PrintStream err;
+    private final boolean errIsTerminal;
 
-    Io(InputStream in, OutputStream out, PrintStream err) {
+    /**
+     * @param errIsTerminal whether a person watches stderr on a terminal: progress is then a bar redrawn in place
+     */
+    Io(InputStream in, OutputStream out, PrintStream err, boolean errIsTerminal) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.errIsTerminal = errIsTerminal;
     }
 
     /** Standard input, unbuffered: readers should read in large blocks. */
@@ -36,6 +41,11 @@ final class Io {
     /** Standard error, for diagnostics and progress; never for results. */
     PrintStream err() {
         return err;
+    }
+
+    /** Whether stderr is a terminal, where progress is drawn as a bar rather than printed as lines. */
+    boolean errIsTerminal() {
+        return errIsTerminal;
     }
 
     /** Writes {@code text} to stdout as UTF-8. */

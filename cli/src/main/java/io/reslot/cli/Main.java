@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +22,10 @@ import io.reslot.versioning.VersioningErrorCode;
 import io.reslot.versioning.VersioningException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
 
 /**
  * The {@code reslot} command: {@code reslot [global options] <command> [command options]}, as specified in
@@ -46,8 +49,10 @@ public final class Main {
      * @param args the command line after {@code reslot}
      */
     public static void main(String[] args) {
-        // Not System.out: that PrintStream flushes on every write and hides write errors.
-        int code = run(args, System.in, new FileOutputStream(FileDescriptor.out), System.err);
+        // Not System.out: that PrintStream flushes on every write and hides write errors. A console means stdin and
+        // stdout are a terminal (Java 17 cannot ask about stderr alone): then so is stderr, short of 2>file.
+        int code = run(args, System.in, new FileOutputStream(FileDescriptor.out), System.err, System.getenv(),
+                System.console() != null);
         if (!StopOnSignal.signalled()) {
             System.exit(code);
         }
@@ -66,10 +71,19 @@ public final class Main {
 
     /** As {@link #run(String[], InputStream, OutputStream, OutputStream)}, with {@code env} as the environment. */
     static int run(String[] args, InputStream in, OutputStream out, OutputStream err, Map<String, String> env) {
+        return run(args, in, out, err, env, false);
+    }
+
+    /**
+     * As {@link #run(String[], InputStream, OutputStream, OutputStream, Map)}; {@code errIsTerminal} says whether
+     * stderr is a terminal, where progress is a bar instead of lines.
+     */
+    static int run(String[] args, InputStream in, OutputStream out, OutputStream err, Map<String, String> env,
+            boolean errIsTerminal) {
         Stdout stdout = new Stdout(out);
         BufferedOutputStream buffered = new BufferedOutputStream(stdout, OUTPUT_BUFFER);
         PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
-        Io io = new Io(in, buffered, errors);
+        Io io = new Io(in, buffered, errors, errIsTerminal);
         boolean verbose = verbose(args);
         int code;
         try {
@@ -142,7 +156,7 @@ public final class Main {
             rest = rest.subList(1, rest.size());
         } else if (!rest.isEmpty() && rest.get(0).startsWith("-") && rest.get(0).length() > 1) {
             // Parsing stopped at an option it does not know, not at the command name.
-            throw new UsageException("unrecognized option '" + rest.get(0) + "'; see 'reslot --help'");
+            throw unknownOption(rest.get(0), GlobalOptions.create(), "reslot --help");
         }
         if (global.hasOption(GlobalOptions.VERSION)) {
             return printVersion(io);
@@ -157,7 +171,9 @@ public final class Main {
         String name = rest.get(0);
         Optional<Command> found = Commands.named(name);
         if (found.isEmpty()) {
-            throw new UsageException("unknown command '" + name + "'; see 'reslot --help' for the commands");
+            throw new UsageException("unknown command '" + name + "'; " + Suggestion.didYouMean(name,
+                    Commands.ALL.stream().map(Command::name).toList(), "'")
+                    .orElse("see 'reslot --help' for the commands"));
         }
         Command command = found.get();
         String[] commandArgs = rest.subList(1, rest.size()).toArray(new String[0]);
@@ -180,9 +196,29 @@ public final class Main {
         DefaultParser parser = DefaultParser.builder().setAllowPartialMatching(false).get();
         try {
             return parser.parse(options, args, stopAtNonOption);
+        } catch (UnrecognizedOptionException e) {
+            throw unknownOption(e.getOption(), options, helpHint);
         } catch (ParseException e) {
             throw new UsageException(e.getMessage() + "; see '" + helpHint + "'");
         }
+    }
+
+    /** {@code unknown option --slotz; did you mean --slots?}, or where to look when no option is near. */
+    private static UsageException unknownOption(String given, Options options, String helpHint) {
+        int equals = given.indexOf('=');
+        // --slotz=3; and --password=SECRET must not echo the secret
+        String option = equals < 0 ? given : given.substring(0, equals);
+        List<String> names = new ArrayList<>();
+        for (Option known : options.getOptions()) {
+            if (known.getLongOpt() != null) {
+                names.add("--" + known.getLongOpt());
+            }
+            if (known.getOpt() != null) {
+                names.add("-" + known.getOpt());
+            }
+        }
+        return new UsageException("unknown option " + option + "; " + Suggestion.didYouMean(option, names, "")
+                .orElse("see '" + helpHint + "'"));
     }
 
     private static int printVersion(Io io) throws IOException {

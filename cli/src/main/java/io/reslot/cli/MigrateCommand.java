@@ -1,9 +1,12 @@
 package io.reslot.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
 
 import io.reslot.migrate.ClusterAccess;
+import io.reslot.migrate.MoveEvent;
+import io.reslot.rewrite.RetagCounts;
 import io.reslot.versioning.Callback;
 import io.reslot.versioning.MigratePlan;
 import io.reslot.versioning.MigrateResult;
@@ -11,6 +14,7 @@ import io.reslot.versioning.MigrationInfo;
 import io.reslot.versioning.MigrationState;
 import io.reslot.versioning.RedisVersioning;
 import io.reslot.versioning.Step;
+import io.reslot.versioning.VersioningException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -36,6 +40,13 @@ final class MigrateCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot migrate --location examples/migrations --dry-run",
+                "reslot migrate --location examples/migrations --target 1 --yes");
+    }
+
+    @Override
     public String description() {
         return """
                 Applies the pending migrations in version order, up to --target, under
@@ -44,13 +55,17 @@ final class MigrateCommand implements Command {
                 anything is changed (see validate and repair). A migration that failed,
                 or whose run died, is continued from the last step it finished. A
                 migration older than the newest applied one is applied only with
-                --out-of-order. Example:
-                  reslot migrate --location examples/migrations --dry-run
+                --out-of-order.
 
                 Without --yes or --json, reslot first prints every step's plan (slots to
                 move, keys to retag) and asks "Apply N migrations? [y/N]"; --dry-run
-                prints it and changes nothing. A line on stderr tells each migration and
-                step as it starts. --json prints {"plan":{...},"dryRun":..,"result":{...}}.
+                prints it and changes nothing. With --yes or --json, that plan is not
+                made unless --dry-run asks for it. A line on stderr tells each migration
+                and step as it starts, then the step's progress: slots of a moving step,
+                keys scanned of a retag (of the masters' DBSIZE), as a bar on a terminal,
+                else a line a second; JSON lines (migration, step, progress, ...) with
+                --json; nothing with -q. --json prints {"plan":{...},"dryRun":..,
+                "result":{...}} on stdout.
 
                 """ + Migrations.HELP + """
 
@@ -91,7 +106,7 @@ final class MigrateCommand implements Command {
             RedisVersioning versioning = Migrations.configure(invocation, access)
                     .target(invocation.line().getOptionValue(TARGET))
                     .outOfOrder(invocation.line().hasOption(OUT_OF_ORDER))
-                    .callbacks(progress(invocation)).load();
+                    .callbacks(progress(invocation, access)).load();
             MigratePlan plan = null;
             if (dryRun || ask) {
                 plan = versioning.dryRun();
@@ -164,22 +179,74 @@ final class MigrateCommand implements Command {
         return "V" + info.version() + (info.description().isEmpty() ? "" : " " + info.description());
     }
 
-    /** A line on stderr as each migration and step starts; none with {@code -q} or {@code --json}. */
-    private static Callback progress(Invocation invocation) {
-        if (invocation.quiet() || invocation.json()) {
+    /** {@code --json}: a migration starts or continues. */
+    record MigrationStarted(String event, String version, String description, String state, int stepsDone) {
+    }
+
+    /** {@code --json}: a step starts. */
+    record StepStarted(String event, String version, int step, String name) {
+    }
+
+    /**
+     * A line (or JSON line) on stderr as each migration and step starts, and each step's progress: slots of a moving
+     * step, keys scanned of a retag (of the masters' {@code DBSIZE}). Nothing with {@code -q}.
+     */
+    private static Callback progress(Invocation invocation, ClusterAccess access) {
+        Progress progress = Progress.forInvocation(invocation);
+        if (progress.mode() == Progress.Mode.NONE) {
             return new Callback() { };
         }
-        PrintStream err = invocation.io().err();
         return new Callback() {
+
+            private volatile Progress.Task current;
+
             @Override
             public void beforeEachMigrate(MigrationInfo migration) {
-                err.println("reslot: " + name(migration) + (migration.state() == MigrationState.PENDING ? ""
-                        : ": continuing after " + migration.stepsDone() + " steps done"));
+                progress.note(name(migration) + (migration.state() == MigrationState.PENDING ? ""
+                        : ": continuing after " + migration.stepsDone() + " steps done"), new MigrationStarted(
+                        "migration", migration.version().toString(), migration.description(),
+                        migration.state().name().toLowerCase(Locale.ROOT), migration.stepsDone()));
             }
 
             @Override
             public void beforeEachStep(MigrationInfo migration, int index, Step step) {
-                err.println("reslot: V" + migration.version() + " step " + index + ": " + step.name());
+                progress.note("V" + migration.version() + " step " + index + ": " + step.name(),
+                        new StepStarted("step", migration.version().toString(), index, step.name()));
+                String label = "V" + migration.version() + " step " + index;
+                current = step instanceof Step.Retag ? progress.retag(label, RetagCommand.keyCount(access))
+                        : progress.moves(label);
+            }
+
+            @Override
+            public void afterEachStep(MigrationInfo migration, int index, Step step) {
+                end();
+            }
+
+            @Override
+            public void onError(MigrationInfo migration, VersioningException error) {
+                end();
+            }
+
+            @Override
+            public void onMove(MoveEvent event) {
+                if (current instanceof Progress.Moving moving) {
+                    moving.on(event);
+                }
+            }
+
+            @Override
+            public void onRetag(RetagCounts counts) {
+                if (current instanceof Progress.Retagging retagging) {
+                    retagging.progress(counts);
+                }
+            }
+
+            private void end() {
+                Progress.Task task = current;
+                current = null;
+                if (task != null) {
+                    task.close();
+                }
             }
         };
     }

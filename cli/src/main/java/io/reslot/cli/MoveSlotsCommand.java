@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.reslot.migrate.MoverOptions;
 import io.reslot.migrate.Planner;
@@ -28,6 +29,12 @@ final class MoveSlotsCommand implements Command {
     @Override
     public String summary() {
         return "move exactly these slots to a master";
+    }
+
+    @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot move-slots --slots 0-99,200 --to 10.0.0.4:7000");
     }
 
     @Override
@@ -62,7 +69,7 @@ final class MoveSlotsCommand implements Command {
             throw new UsageException("--" + SLOTS + " " + text + ": " + e.getMessage());
         }
         MoverOptions options = Moves.moverOptions(line, MoverOptions.defaults());
-        return Moves.run(invocation, access ->
+        return Moves.run(invocation, name(), access ->
                 Moves.newJob(access, Planner.moveSlots(access.topology(), slots, to), options));
     }
 }

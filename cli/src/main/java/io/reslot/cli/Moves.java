@@ -51,10 +51,12 @@ final class Moves {
             or --json is given; anything but y or yes, or the end of stdin, changes
             nothing and exits with 1.
 
-            The move is a job stored in the cluster, under the cluster's lock: progress
-            lines (slots, keys, keys/s, ETA) go to stderr at most once a second (none
-            with -q; with --json, -v prints JSON event lines instead). The last line says
-            what moved and the job id. --json prints one document on stdout at the end:
+            The move is a job stored in the cluster, under the cluster's lock. Its
+            progress (slots, keys, keys/s, ETA) goes to stderr: a bar on a terminal,
+            else a line at most once a second; none with -q. With --json it is JSON
+            lines: plan, progress (a second apart), error, finished, and with -v each
+            slot's slot-started and slot-done. The last line says what moved and the
+            job id. --json prints one document on stdout at the end:
             {"job":ID,"plan":{...},"dryRun":false,"outcome":{"jobId":ID,"slotsDone":N,
             "keys":N,"bytes":N,"elapsedMillis":N,"warnings":[...],...}}.
 
@@ -210,7 +212,7 @@ final class Moves {
     }
 
     /**
-     * Connects, lets {@code prepare} make the move, prints its plan, and unless it is empty or {@code --dry-run} was
+     * Connects, lets {@code prepare} make the move of {@code command} (the name its progress bar shows), prints its plan, and unless it is empty or {@code --dry-run} was
      * given, asks for confirmation (see {@link #confirmed}), runs the job with progress on stderr and Ctrl-C stopping
      * it (see {@link StopOnSignal}), and prints the outcome.
      *
@@ -220,7 +222,8 @@ final class Moves {
      * @throws io.reslot.migrate.MigrateException from {@code prepare} or the job, for {@code Main} to report
      * @throws IOException when a stream fails
      */
-    static int run(Command.Invocation invocation, Function<ClusterAccess, Move> prepare) throws IOException {
+    static int run(Command.Invocation invocation, String command, Function<ClusterAccess, Move> prepare)
+            throws IOException {
         boolean dryRun = invocation.line().hasOption(DRY_RUN);
         Duration lease = lockLease(invocation.env());
         Io io = invocation.io();
@@ -245,8 +248,10 @@ final class Moves {
                 io.err().println("reslot: not confirmed; nothing was changed");
                 return ExitCode.NOT_CONFIRMED;
             }
-            Progress progress = Progress.forInvocation(invocation);
-            JobOutcome outcome = StopOnSignal.run(() -> move.start().start(progress, lease));
+            JobOutcome outcome;
+            try (Progress.Moving progress = Progress.forInvocation(invocation).moves(command)) {
+                outcome = StopOnSignal.run(() -> move.start().start(progress, lease));
+            }
             if (invocation.json()) {
                 Json.print(io, new Report(outcome.jobId(), plan, false, outcome));
             } else {

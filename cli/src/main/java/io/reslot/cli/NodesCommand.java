@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.reslot.migrate.ClusterCheck;
 import io.reslot.migrate.NodesReport;
@@ -22,6 +23,12 @@ final class NodesCommand implements Command {
     @Override
     public String summary() {
         return "list the nodes: role, master, slots, key count, open slots";
+    }
+
+    @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot -c 10.0.0.1:7000 nodes");
     }
 
     @Override

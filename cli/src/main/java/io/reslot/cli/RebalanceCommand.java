@@ -3,6 +3,7 @@ package io.reslot.cli;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import io.reslot.migrate.MoverOptions;
@@ -35,6 +36,13 @@ final class RebalanceCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot rebalance --use-empty-masters --dry-run",
+                "reslot rebalance --weight 10.0.0.1:7000=2 --threshold 5 --rate 20000");
+    }
+
+    @Override
     public String description() {
         return """
                 Evens out the slots among the masters that serve slots, as redis-cli
@@ -63,7 +71,7 @@ final class RebalanceCommand implements Command {
         invocation.requireNoArguments();
         RebalanceOptions rebalance = rebalanceOptions(invocation.line());
         MoverOptions options = Moves.moverOptions(invocation.line(), MoverOptions.defaults());
-        return Moves.run(invocation, access ->
+        return Moves.run(invocation, name(), access ->
                 Moves.newJob(access, Planner.rebalance(access.topology(), rebalance), options));
     }
 

@@ -35,6 +35,13 @@ final class ReshardCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot reshard --to 10.0.0.4:7000 --slots 1000 --dry-run",
+                "reslot reshard --to 10.0.0.4:7000 --slots 1000 --from 10.0.0.1:7000 --yes");
+    }
+
+    @Override
     public String description() {
         return """
                 Moves N slots to the master NODE (a node id, a unique prefix of one, or
@@ -65,7 +72,7 @@ final class ReshardCommand implements Command {
         int slots = (int) Moves.number(line, SLOTS, 1, KeySlot.SLOT_COUNT);
         List<String> from = from(line);
         MoverOptions options = Moves.moverOptions(line, MoverOptions.defaults());
-        return Moves.run(invocation, access ->
+        return Moves.run(invocation, name(), access ->
                 Moves.newJob(access, Planner.reshard(access.topology(), to, slots, from), options));
     }
 

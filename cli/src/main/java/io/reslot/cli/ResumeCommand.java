@@ -39,6 +39,13 @@ final class ResumeCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot resume                       # the newest unfinished job",
+                "reslot resume --job 1a2b3c4d --rate 5000");
+    }
+
+    @Override
     public String description() {
         return """
                 Finishes a job that stopped (an error, Ctrl-C) or whose run crashed: the job
@@ -64,7 +71,7 @@ final class ResumeCommand implements Command {
         invocation.requireNoArguments();
         String id = invocation.line().getOptionValue(JOB);
         Moves.moverOptions(invocation.line(), MoverOptions.defaults()); // checked now, before connecting
-        return Moves.run(invocation, access -> {
+        return Moves.run(invocation, name(), access -> {
             JobRecord job = find(access, id);
             MoverOptions options = Moves.moverOptions(invocation.line(), job.options());
             return new Moves.Move(job.id(), remaining(job, access.topology()),

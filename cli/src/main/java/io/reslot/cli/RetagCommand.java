@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.reslot.migrate.ClusterAccess;
+import io.reslot.migrate.NodeInfo;
 import io.reslot.rewrite.KeyMove.OnConflict;
 import io.reslot.rewrite.Retag;
 import io.reslot.rewrite.RetagCounts;
@@ -48,6 +49,14 @@ final class RetagCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot retag --match 'user:*' --regex '^user:(?<id>[0-9]+):(?<rest>.*)$' \\",
+                "    --to 'user:{${id}}:${rest}' --dry-run",
+                "reslot retag --rules rules.yaml --mode verify");
+    }
+
+    @Override
     public String description() {
         return """
                 Renames the keys a rule matches: a key matching the glob (SCAN MATCH) and the
@@ -68,13 +77,19 @@ final class RetagCommand implements Command {
                 --on-conflict: a new name taken by another key stops the run (fail,
                 default), is left alone (skip), or is overwritten (replace).
 
+                --mode verify changes nothing, so it neither asks nor needs --yes.
+
                 Without --yes or --json, reslot first scans the cluster and prints what
                 the retag would do (keys to rename, collisions, largest tag groups, keys
                 per master, bytes to move), then asks "Retag N keys? [y/N]". --dry-run
-                prints that and changes nothing. A run saves its progress in the cluster
+                prints that and changes nothing. With --yes or --json that scan, a pass
+                over every key, is skipped unless --dry-run asks for it. A run saves its progress in the cluster
                 and holds the cluster's lock: started again after a crash or Ctrl-C (exit
                 130), it continues where it stopped (a crashed run's lock lasts its lease,
-                30 s or $RESLOT_LOCK_LEASE_MS ms). --json prints one document:
+                30 s or $RESLOT_LOCK_LEASE_MS ms). Progress goes to stderr: keys scanned of
+                those the plan counted (or of the masters' DBSIZE with --yes), keys handled,
+                keys/s and ETA; a bar on a terminal, else a line a second, JSON lines with
+                --json, nothing with -q. --json prints one document on stdout:
                 {"plan":{...},"dryRun":false,"counts":{...}}.
 
                 Exit codes: 0 done, 1 failed or not confirmed, 2 bad rules, 3 verify found
@@ -145,7 +160,13 @@ final class RetagCommand implements Command {
                     return ExitCode.NOT_CONFIRMED;
                 }
             }
-            RetagCounts counts = StopOnSignal.run(() -> Retag.run(access, rules, options, progress(invocation)));
+            Progress progress = Progress.forInvocation(invocation);
+            long estimate = plan != null ? plan.scanned()
+                    : progress.mode() == Progress.Mode.NONE ? 0 : keyCount(access);
+            RetagCounts counts;
+            try (Progress.Retagging retagging = progress.retag(name(), estimate)) {
+                counts = StopOnSignal.run(() -> Retag.run(access, rules, options, retagging));
+            }
             if (invocation.json()) {
                 Json.print(io, new Report(plan, false, counts));
             } else {
@@ -191,28 +212,20 @@ final class RetagCommand implements Command {
         }
     }
 
-    /** A progress line on stderr at most once a second; none with {@code -q} or {@code --json}. */
-    private static Retag.Listener progress(Invocation invocation) {
-        if (invocation.quiet() || invocation.json()) {
-            return Retag.Listener.NONE;
-        }
-        long started = System.nanoTime();
-        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(started
-                + Progress.INTERVAL_NANOS);
-        return counts -> {
-            long now = System.nanoTime();
-            long due = next.get();
-            if (now - due >= 0 && next.compareAndSet(due, now + Progress.INTERVAL_NANOS)) {
-                double seconds = (now - started) / 1e9;
-                invocation.io().err().println(String.format(Locale.ROOT, "reslot: %d keys scanned, %d handled,"
-                        + " %d keys/s", counts.scanned(), handled(counts), Math.round(handled(counts) / seconds)));
+    /**
+     * The keys the masters hold ({@code DBSIZE}), what a retag scans: the estimated total of its progress when no plan
+     * counted them; 0 if a master does not answer (the run itself then says what is wrong).
+     */
+    static long keyCount(ClusterAccess access) {
+        long keys = 0;
+        try {
+            for (NodeInfo master : access.topology().masters()) {
+                keys += access.connection(master).sync().dbsize();
             }
-        };
-    }
-
-    private static long handled(RetagCounts c) {
-        return c.moved() + c.renamed() + c.copied() + c.cleaned() + c.alreadyDone() + c.vanished() + c.skipped()
-                + c.differs() + c.notCopied() + c.leftOver();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        return keys;
     }
 
     /** The last lines: what the run did, by outcome; a count of 0 is left out. */

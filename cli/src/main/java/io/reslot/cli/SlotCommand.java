@@ -44,6 +44,13 @@ final class SlotCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot slot user:1000 '{user:1000}:cart'",
+                "printf 'a\nb\n' | reslot slot --json");
+    }
+
+    @Override
     public String description() {
         return """
                 Prints one line per key: its hash slot (0-16383), a tab, the key as given.

@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.reslot.versioning.ValidateResult;
 import org.apache.commons.cli.Options;
@@ -24,13 +25,18 @@ final class ValidateCommand implements Command {
     }
 
     @Override
+    public List<String> examples() {
+        return List.of(
+                "reslot validate --location examples/migrations");
+    }
+
+    @Override
     public String description() {
         return """
                 Compares the history in the cluster with the scripts: an applied
                 migration whose script changed (both checksums are printed), one whose
                 script is gone, and one never applied that is older than the newest
-                applied are problems. Changes nothing. Example:
-                  reslot validate --location examples/migrations
+                applied are problems. Changes nothing.
                 --json prints {"valid":true|false,"problems":[...]}.
 
                 """ + Migrations.HELP + """

@@ -10,6 +10,7 @@ import java.util.Map;
 import io.reslot.migrate.MigrateErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -58,13 +59,101 @@ class MainTest {
         assertThat(Cli.run("slot", "--version", "foo").stdout()).isEqualTo("reslot " + PROJECT_VERSION + "\n");
     }
 
-    @Test
-    void rejectsAnUnknownCommand() {
-        Cli.Result result = Cli.run("slots", "foo");
+    @ParameterizedTest
+    @CsvSource({
+        "resharde, reshard",
+        "slots, slot",
+        "rebalnce, rebalance",
+        "Drain, drain",
+        "mgirate, migrate",
+        "move-slot, move-slots"})
+    void rejectsAnUnknownCommandNamingTheNearestOne(String typed, String meant) {
+        Cli.Result result = Cli.run(typed, "foo");
 
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.stdoutBytes()).isEmpty();
-        assertThat(result.stderr()).isEqualTo("reslot: unknown command 'slots'; see 'reslot --help' for the commands\n");
+        assertThat(result.stderr()).isEqualTo("reslot: unknown command '" + typed + "'; did you mean '" + meant + "'?\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xyz", "frobnicate", "sl"})
+    void rejectsAnUnknownCommandThatIsNearNoneByPointingToTheHelp(String typed) {
+        Cli.Result result = Cli.run(typed);
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("reslot: unknown command '" + typed + "'; see 'reslot --help' for the "
+                + "commands\n");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "reshard --slotz 3 --to x | --slotz | --slots",
+        "reshard --slotz=3 --to x | --slotz | --slots",
+        "drain --nod x | --nod | --node",
+        "retag --rgex x | --rgex | --regex",
+        "migrate --locaton x | --locaton | --location",
+        "nodes --jsno | --jsno | --json",
+        "check --cluser 127.0.0.1:1 | --cluser | --cluster",
+        "rebalance --use-empty-master | --use-empty-master | --use-empty-masters",
+        "nodes --password s3cret | --password | --password-env or --password-file"})
+    void rejectsAnUnknownCommandOptionNamingTheNearestOne(String args, String typed, String meant) {
+        Cli.Result result = Cli.run(args.split(" "));
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stdoutBytes()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("reslot: unknown option " + typed + "; did you mean " + meant + "?\n");
+    }
+
+    @Test
+    void neverEchoesTheValueOfAnUnknownOption() {
+        Cli.Result result = Cli.run("--password=s3cret", "nodes");
+        Cli.Result after = Cli.run("nodes", "--password=s3cret");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(after.exit()).isEqualTo(2);
+        assertThat(result.stderr() + after.stderr()).doesNotContain("s3cret")
+                .contains("unknown option --password; did you mean --password-env or --password-file?");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"slot", "nodes", "check", "fix", "reshard", "move-slots", "rebalance", "drain", "resume",
+        "retag", "migrate", "info", "validate", "baseline", "repair"})
+    void printsTheHelpOfEveryCommandOfCliMdWithOptionsAndAnExample(String name) {
+        Cli.Result result = Cli.run(name, "--help");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.stderr()).isEmpty();
+        assertThat(result.stdout()).startsWith("usage: reslot [global options] " + name)
+                .contains("\nGlobal options:\n", "  -h, --help ").containsPattern("\nExamples?:\n  reslot .*" + name);
+    }
+
+    @Test
+    void givesEveryRegisteredCommandASummaryOptionsAndAnExampleThatUsesIt() {
+        String tool = Cli.run("--help").stdout();
+        for (Command command : Commands.ALL) {
+            assertThat(command.summary()).as(command.name()).isNotBlank().doesNotContain("\n");
+            // one line each: the summary is not wrapped
+            assertThat(tool).as(command.name()).containsPattern("\n  " + command.name() + " +"
+                    + java.util.regex.Pattern.quote(command.summary()) + "\n");
+            assertThat(command.examples()).as(command.name() + " has no example").isNotEmpty();
+            String help = Cli.run(command.name(), "--help").stdout();
+            assertThat(command.examples()).as(command.name()).allSatisfy(example -> assertThat(help)
+                    .contains("\n  " + example + "\n"));
+            assertThat(command.examples().get(0)).as(command.name()).startsWith("reslot ").contains(" " + command.name());
+            if (!command.options().getOptions().isEmpty()) {
+                assertThat(help).as(command.name()).contains("\nOptions:\n");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fix", "reshard", "move-slots", "rebalance", "drain", "resume", "retag", "migrate",
+        "baseline", "repair"})
+    void offersDryRunInEveryCommandThatChangesTheCluster(String name) {
+        Command command = Commands.named(name).orElseThrow();
+
+        assertThat(command.options().hasLongOption("dry-run")).isTrue();
+        assertThat(Cli.run(name, "--help").stdout()).contains("--dry-run");
     }
 
     @Test
@@ -77,13 +166,23 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--bogus", "-x", "--vers"})
+    @ValueSource(strings = {"--bogus", "-x", "--fast"})
     void rejectsAnUnknownGlobalOption(String option) {
         Cli.Result result = Cli.run(option, "slot", "foo");
 
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.stdoutBytes()).isEmpty();
-        assertThat(result.stderr()).isEqualTo("reslot: unrecognized option '" + option + "'; see 'reslot --help'\n");
+        assertThat(result.stderr()).isEqualTo("reslot: unknown option " + option + "; see 'reslot --help'\n");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--jsn, --json", "--yse, --yes", "--tsl, --tls", "--clustr, --cluster",
+        "--pasword-file, --password-file", "--vers, --version"})
+    void rejectsAnUnknownGlobalOptionNamingTheNearestOne(String typed, String meant) {
+        Cli.Result result = Cli.run(typed, "nodes");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("reslot: unknown option " + typed + "; did you mean " + meant + "?\n");
     }
 
     @Test

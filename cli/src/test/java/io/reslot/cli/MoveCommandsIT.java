@@ -94,7 +94,11 @@ class MoveCommandsIT {
                 "--to", target.address(), "--window", "2", "--batch-keys", "7");
 
         assertThat(result.exit()).as(result.stderr()).isZero();
-        assertThat(result.stderr()).isEmpty();
+        // progress as JSON lines on stderr: the plan first, the job's end last
+        List<String> events = result.stderr().lines().toList();
+        assertThat(events).isNotEmpty().allSatisfy(line -> assertThat(JSON.readTree(line).get("event")).isNotNull());
+        assertThat(JSON.readTree(events.get(0)).get("event").asText()).isEqualTo("plan");
+        assertThat(JSON.readTree(events.get(events.size() - 1)).get("event").asText()).isEqualTo("finished");
         assertThat(result.stdout()).endsWith("}\n").hasLineCount(1);
         JsonNode report = JSON.readTree(result.stdout());
         assertThat(report.get("dryRun").asBoolean()).isFalse();

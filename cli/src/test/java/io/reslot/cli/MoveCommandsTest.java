@@ -187,7 +187,8 @@ class MoveCommandsTest {
     private static Asked ask(String stdin) throws IOException {
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(in, OutputStream.nullOutputStream(), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Io io = new Io(in, OutputStream.nullOutputStream(), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
         boolean confirmed = Moves.confirmed(io, "Move 3 slots? [y/N] ");
         return new Asked(confirmed, err.toString(StandardCharsets.UTF_8));
     }

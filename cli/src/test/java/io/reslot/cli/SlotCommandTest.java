@@ -201,7 +201,7 @@ class SlotCommandTest {
 
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.stdoutBytes()).isEmpty();
-        assertThat(result.stderr()).isEqualTo("reslot: Unrecognized option: --hax; see 'reslot slot --help'\n");
+        assertThat(result.stderr()).isEqualTo("reslot: unknown option --hax; did you mean --hex?\n");
     }
 
     @Test
