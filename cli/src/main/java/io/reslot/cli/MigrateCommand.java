@@ -165,7 +165,7 @@ final class MigrateCommand implements Command {
     }
 
     /** A line on stderr as each migration and step starts; none with {@code -q} or {@code --json}. */
-    private static Callback progress(Invocation invocation) {
+    static Callback progress(Invocation invocation) {
         if (invocation.quiet() || invocation.json()) {
             return new Callback() { };
         }

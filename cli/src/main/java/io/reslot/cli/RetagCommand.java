@@ -192,7 +192,7 @@ final class RetagCommand implements Command {
     }
 
     /** A progress line on stderr at most once a second; none with {@code -q} or {@code --json}. */
-    private static Retag.Listener progress(Invocation invocation) {
+    static Retag.Listener progress(Invocation invocation) {
         if (invocation.quiet() || invocation.json()) {
             return Retag.Listener.NONE;
         }
