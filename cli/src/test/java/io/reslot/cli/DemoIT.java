@@ -1,0 +1,129 @@
+package io.reslot.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs {@code reslot demo} from the shaded jar as a separate process, as a user would: once as text through the
+ * versioned migrations, once with {@code --json --direct}. Each must exit 0 with its summary, and leave none of the
+ * {@code redis-server} processes it started (it names their pids) running.
+ */
+class DemoIT {
+
+    private static final Path JAR = Paths.get(System.getProperty("reslot.jar", "target/reslot.jar"));
+    private static final int KEYS = 50_000;
+    private static final Pattern PID = Pattern.compile("127\\.0\\.0\\.1:(\\d+) pid (\\d+)");
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void jarExists() {
+        assertThat(JAR).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
+    }
+
+    @Test
+    void runsTheVersionedMigrationsAndStopsItsServers() throws Exception {
+        Run run = reslot("demo", "--keys", Integer.toString(KEYS));
+
+        assertThat(run.exit).as(run.stderr).isZero();
+        assertThat(run.stdout)
+                .contains("through the versioned migrations of examples/migrations")
+                .contains("applied V1 Rebalance onto empty masters in ", "applied V2 Tag users in ")
+                .contains("check: 4 nodes (4 masters), 4 answered: healthy")
+                .contains("verified all " + KEYS + " keys")
+                .contains("users whose keys share one slot: 20000 of 20000 (100.0 %)")
+                .containsPattern("\nafter:\nMASTER +SLOTS +KEYS\n(.*\n){3}127\\.0\\.0\\.1:\\d+ \\(added\\) +4096 +[1-9]\\d*\n")
+                .contains("demo passed in ");
+        assertThat(run.stdout).containsPattern("before:\n(.*\n)*users whose keys share one slot: \\d+ of 20000 \\(0\\.");
+        assertThat(run.stderr).contains("reslot: V2 step 1: retag");
+        List<Long> pids = pids(run.stdout);
+        assertThat(pids).hasSize(4);
+        assertGone(pids);
+    }
+
+    @Test
+    void printsOneJsonDocumentDirectly() throws Exception {
+        Run run = reslot("--json", "demo", "--keys", Integer.toString(KEYS), "--direct");
+
+        assertThat(run.exit).as(run.stderr).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.stdout);
+        assertThat(run.stdout.strip().lines()).hasSize(1);
+        assertThat(report.get("mode").asText()).isEqualTo("direct");
+        assertThat(report.get("passed").asBoolean()).isTrue();
+        assertThat(report.get("failures")).isEmpty();
+        assertThat(report.get("check").get("healthy").asBoolean()).isTrue();
+        assertThat(report.get("verification").get("keys").asLong()).isEqualTo(KEYS);
+        assertThat(report.get("verification").get("passed").asBoolean()).isTrue();
+        assertThat(report.get("before").get("coLocatedPercent").asDouble()).isLessThan(1);
+        assertThat(report.get("after").get("coLocatedPercent").asDouble()).isEqualTo(100.0);
+        assertThat(report.get("after").get("keys").asLong()).isEqualTo(KEYS);
+        JsonNode added = report.get("after").get("masters").get(3);
+        assertThat(added.get("slots").asInt()).isEqualTo(4096);
+        assertThat(added.get("keys").asLong()).isPositive();
+        assertThat(report.get("phases")).extracting(p -> p.get("name").asText())
+                .contains("load", "rebalance", "retag", "check", "verify", "stop");
+        List<Long> pids = new ArrayList<>();
+        report.get("nodes").forEach(n -> pids.add(n.get("pid").asLong()));
+        assertThat(report.get("nodes").get(3).get("added").asBoolean()).isTrue();
+        assertThat(pids).hasSize(4);
+        assertGone(pids);
+    }
+
+    private static List<Long> pids(String stdout) {
+        List<Long> pids = new ArrayList<>();
+        Matcher m = PID.matcher(stdout.lines().filter(l -> l.startsWith("started ")).findFirst().orElse(""));
+        while (m.find()) {
+            pids.add(Long.parseLong(m.group(2)));
+        }
+        return pids;
+    }
+
+    /** None of {@code pids} is a live process; a pid taken again since would not be a redis-server of ours. */
+    private static void assertGone(List<Long> pids) {
+        for (long pid : pids) {
+            boolean ours = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .flatMap(p -> p.info().commandLine()).filter(c -> c.contains("redis-server")).isPresent();
+            assertThat(ours).as("redis-server pid %d still running", pid).isFalse();
+        }
+    }
+
+    private Run reslot(String... args) throws IOException, InterruptedException {
+        Path out = tmp.resolve("stdout");
+        Path err = tmp.resolve("stderr");
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroy(); // SIGTERM: the demo stops its servers on the way out
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("reslot demo did not finish within 180 s; stderr: " + Files.readString(err));
+        }
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private record Run(int exit, String stdout, String stderr) {
+    }
+}
