@@ -62,12 +62,7 @@ final class DemoData {
 
     /** The name key {@code i} is loaded under: {@code user:42:profile}, {@code user:42:cart}, {@code session:42}. */
     static String name(int i) {
-        int user = user(i);
-        return switch (kind(i)) {
-            case PROFILE -> "user:" + user + ":profile";
-            case CART -> "user:" + user + ":cart";
-            case SESSION -> "session:" + user;
-        };
+        return name(i, false);
     }
 
     /**
@@ -75,10 +70,15 @@ final class DemoData {
      * {@code user:{42}:profile}; sessions keep theirs.
      */
     static String newName(int i) {
+        return name(i, true);
+    }
+
+    private static String name(int i, boolean tagged) {
         int user = user(i);
+        String id = tagged ? "{" + user + "}" : Integer.toString(user);
         return switch (kind(i)) {
-            case PROFILE -> "user:{" + user + "}:profile";
-            case CART -> "user:{" + user + "}:cart";
+            case PROFILE -> "user:" + id + ":profile";
+            case CART -> "user:" + id + ":cart";
             case SESSION -> "session:" + user;
         };
     }

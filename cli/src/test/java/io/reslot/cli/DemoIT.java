@@ -1,13 +1,10 @@
 package io.reslot.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DemoIT {
 
-    private static final Path JAR = Paths.get(System.getProperty("reslot.jar", "target/reslot.jar"));
     private static final int KEYS = 50_000;
     private static final Pattern PID = Pattern.compile("127\\.0\\.0\\.1:(\\d+) pid (\\d+)");
 
@@ -35,15 +31,15 @@ class DemoIT {
 
     @BeforeAll
     static void jarExists() {
-        assertThat(JAR).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
+        ReslotJar.requireBuilt();
     }
 
     @Test
     void runsTheVersionedMigrationsAndStopsItsServers() throws Exception {
-        Run run = reslot("demo", "--keys", Integer.toString(KEYS));
+        ReslotJar.Run run = reslot("demo", "--keys", Integer.toString(KEYS));
 
-        assertThat(run.exit).as(run.stderr).isZero();
-        assertThat(run.stdout)
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout())
                 .contains("through the versioned migrations of examples/migrations")
                 .contains("applied V1 Rebalance onto empty masters in ", "applied V2 Tag users in ")
                 .contains("check: 4 nodes (4 masters), 4 answered: healthy")
@@ -51,20 +47,22 @@ class DemoIT {
                 .contains("users whose keys share one slot: 20000 of 20000 (100.0 %)")
                 .containsPattern("\nafter:\nMASTER +SLOTS +KEYS\n(.*\n){3}127\\.0\\.0\\.1:\\d+ \\(added\\) +4096 +[1-9]\\d*\n")
                 .contains("demo passed in ");
-        assertThat(run.stdout).containsPattern("before:\n(.*\n)*users whose keys share one slot: \\d+ of 20000 \\(0\\.");
-        assertThat(run.stderr).contains("reslot: V2 step 1: retag");
-        List<Long> pids = pids(run.stdout);
+        String before = run.stdout().substring(run.stdout().indexOf("\nbefore:\n"), run.stdout().indexOf("\nafter:\n"));
+        assertThat(before).containsPattern("\n127\\.0\\.0\\.1:\\d+ \\(added\\) +0 +0\n")
+                .containsPattern("users whose keys share one slot: \\d+ of 20000 \\(0\\.\\d %\\)");
+        assertThat(run.stderr()).contains("reslot: V2 step 1: retag");
+        List<Long> pids = pids(run.stdout());
         assertThat(pids).hasSize(4);
         assertGone(pids);
     }
 
     @Test
     void printsOneJsonDocumentDirectly() throws Exception {
-        Run run = reslot("--json", "demo", "--keys", Integer.toString(KEYS), "--direct");
+        ReslotJar.Run run = reslot("--json", "demo", "--keys", Integer.toString(KEYS), "--direct");
 
-        assertThat(run.exit).as(run.stderr).isZero();
-        JsonNode report = new ObjectMapper().readTree(run.stdout);
-        assertThat(run.stdout.strip().lines()).hasSize(1);
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.stdout());
+        assertThat(run.stdout().strip().lines()).hasSize(1);
         assertThat(report.get("mode").asText()).isEqualTo("direct");
         assertThat(report.get("passed").asBoolean()).isTrue();
         assertThat(report.get("failures")).isEmpty();
@@ -104,26 +102,7 @@ class DemoIT {
         }
     }
 
-    private Run reslot(String... args) throws IOException, InterruptedException {
-        Path out = tmp.resolve("stdout");
-        Path err = tmp.resolve("stderr");
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroy(); // SIGTERM: the demo stops its servers on the way out
-            process.waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError("reslot demo did not finish within 180 s; stderr: " + Files.readString(err));
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private record Run(int exit, String stdout, String stderr) {
+    private ReslotJar.Run reslot(String... args) throws IOException, InterruptedException {
+        return ReslotJar.run(tmp, "", Duration.ofMinutes(3), args);
     }
 }
