@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,11 +27,6 @@ class DemoIT {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void jarExists() {
-        ReslotJar.requireBuilt();
-    }
 
     @Test
     void runsTheVersionedMigrationsAndStopsItsServers() throws Exception {

@@ -24,18 +24,15 @@ final class ReslotJar {
     private ReslotJar() {
     }
 
-    /** Fails unless the jar was built. */
-    static void requireBuilt() {
-        assertThat(JAR).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
-    }
-
     /**
      * Runs {@code java -jar reslot.jar args...} with {@code stdin}, its output kept in {@code tmp}.
      *
+     * @throws AssertionError if the jar was not built
      * @throws AssertionError if it does not end within {@code timeout}; it is sent SIGTERM (a run stops what it
      *     started on the way out) and waited for a little longer first
      */
     static Run run(Path tmp, String stdin, Duration timeout, String... args) throws IOException, InterruptedException {
+        assertThat(JAR).as("the shaded jar; run 'mvn verify', which packages it first").isRegularFile();
         Path in = Files.writeString(tmp.resolve("stdin"), stdin);
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,11 +14,6 @@ class ReslotJarIT {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void jarExists() {
-        ReslotJar.requireBuilt();
-    }
 
     @Test
     void printsTheSlotOfAnArgument() throws Exception {
