@@ -22,7 +22,8 @@ final class Commands {
             new InfoCommand(),
             new ValidateCommand(),
             new BaselineCommand(),
-            new RepairCommand());
+            new RepairCommand(),
+            new DemoCommand());
 
     private Commands() {
     }

@@ -191,7 +191,7 @@ final class MigrateCommand implements Command {
      * A line (or JSON line) on stderr as each migration and step starts, and each step's progress: slots of a moving
      * step, keys scanned of a retag (of the masters' {@code DBSIZE}). Nothing with {@code -q}.
      */
-    private static Callback progress(Invocation invocation, ClusterAccess access) {
+    static Callback progress(Invocation invocation, ClusterAccess access) {
         Progress progress = Progress.forInvocation(invocation);
         if (progress.mode() == Progress.Mode.NONE) {
             return new Callback() { };

@@ -61,21 +61,7 @@ final class Migrations {
                 i.type().name().toLowerCase(Locale.ROOT), i.state().name().toLowerCase(Locale.ROOT).replace('_', ' '),
                 i.installedOn() == null ? "-" : i.installedOn(), i.stepsDone() == 0 ? "-" : "" + i.stepsDone()))
                 .toList();
-        int[] widths = new int[header.size()];
-        for (List<String> row : concat(header, rows)) {
-            for (int c = 0; c < row.size(); c++) {
-                widths[c] = Math.max(widths[c], row.get(c).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : concat(header, rows)) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < row.size(); c++) {
-                line.append(c == 0 ? "" : "  ").append(String.format("%-" + widths[c] + "s", row.get(c)));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return TextTable.of(concat(header, rows));
     }
 
     private static List<List<String>> concat(List<String> header, List<List<String>> rows) {

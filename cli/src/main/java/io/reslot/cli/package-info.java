@@ -16,6 +16,10 @@
  * {@code Io} and return an exit code, so tests run them in-process. Output that a script reads goes to stdout,
  * buffered and flushed once at the end; errors are one line on stderr starting with {@code reslot: }.
  *
+ * <p>{@code demo} is the one command that starts processes: a sandbox cluster ({@code io.reslot.sandbox}), which it
+ * stops itself, also on failure and Ctrl-C; its {@code Demo*} helpers load, summarise and verify the keys. It
+ * flushes stdout after each phase's line, since a run takes a while.
+ *
  * <p>Everything here except {@code Main} is package-private: the command line (names, options, output and exit
  * codes) is the compatibility surface, not these classes.
  */

@@ -97,6 +97,7 @@ class JsonOutputIT {
         assertThat(json(cluster, 0, "repair|--location|" + location).get("dryRun").asBoolean()).isFalse();
         json(cluster, 0, "fix");
         TestClusters.assertHealthy(cluster);
+        assertThat(json(cluster, 0, "demo|--keys|2000|--direct").get("passed").asBoolean()).isTrue(); // its own cluster
 
         assertThat(covered).containsAll(Commands.ALL.stream().map(Command::name).toList());
     }

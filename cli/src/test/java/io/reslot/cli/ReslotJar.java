@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,29 @@ final class ReslotJar {
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /**
+     * Runs {@code java -jar reslot.jar args...} (no seed node) with {@code stdin} to its end, its output kept in
+     * {@code dir}.
+     *
+     * @throws AssertionError if the jar was not built, or if the run does not end within {@code timeout}; it is sent
+     *     SIGTERM first (a run stops what it started on the way out) and waited for a little longer
+     */
+    static Run run(Path dir, String stdin, Duration timeout, String... args) throws IOException, InterruptedException {
+        requireBuilt();
+        Path in = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), stdin);
+        Path out = Files.createTempFile(dir, "stdout", ".txt");
+        Path err = Files.createTempFile(dir, "stderr", ".txt");
+        Process process = new ProcessBuilder(command(args)).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("reslot " + String.join(" ", args) + " did not finish within " + timeout
+                    + "; stderr: " + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return new Run(process, out, err);
     }
 
     /** Starts {@code java -jar reslot.jar -c <seed> args...}. */
