@@ -65,6 +65,25 @@ public final class Jobs {
      */
     public static JobOutcome run(ClusterAccess access, Plan plan, MoverOptions options, Duration lockLease,
             MoveListener listener) {
+        return run(access, plan, options, lockLease, listener, null);
+    }
+
+    /**
+     * A fresh job id, for {@link #run(ClusterAccess, Plan, MoverOptions, Duration, MoveListener, String)}: a caller
+     * that records it before the job is stored can find the job after dying at any moment.
+     */
+    public static String newJobId() {
+        return JobStore.newId();
+    }
+
+    /**
+     * As {@link #run(ClusterAccess, Plan, MoverOptions, Duration, MoveListener)}, storing the job under
+     * {@code jobId} (from {@link #newJobId()}), or under a fresh id if it is {@code null}.
+     *
+     * @throws MigrateException {@link MigrateErrorCode#BAD_INPUT} if a job with that id exists (nothing changed)
+     */
+    public static JobOutcome run(ClusterAccess access, Plan plan, MoverOptions options, Duration lockLease,
+            MoveListener listener, String jobId) {
         requireTimeouts(access, options);
         if (plan.isEmpty()) {
             return new JobOutcome(null, true, 0, 0, 0, 0, 0, List.of());
@@ -76,7 +95,10 @@ public final class Jobs {
             requireHealthy(topology);
             requireFits(topology, plan, options);
             JobStore store = new JobStore(access.metadata());
-            JobRecord job = store.create(plan, options);
+            JobRecord job = jobId == null ? store.create(plan, options) : store.create(plan, options, jobId)
+                    .orElseThrow(() -> new MigrateException(MigrateErrorCode.BAD_INPUT, "a job with id " + jobId
+                            + " exists already; nothing was changed. Resume it with 'reslot resume --job " + jobId
+                            + "', or start a new job"));
             return execute(access, store, lock, job, topology, options, listener);
         }
     }

@@ -49,6 +49,32 @@ class JobsIT {
         }
     }
 
+    /** A caller that records the id first (versioned migrations do) finds the job whenever it dies. */
+    @Test
+    void storesAJobUnderTheIdItIsGivenAndNeverTwice() {
+        LocalCluster cluster = CLUSTERS.get(BundledRedis.REDIS_7_0);
+        try (ClusterAccess access = ClusterAccess.connect(SandboxClusters.seed(cluster))) {
+            Topology topology = access.topology();
+            SlotSet slots = TestData.slotsOf(topology.masters().get(0), 900, 3);
+            Plan plan = movePlan(topology, topology.masters().get(1), slots);
+            String id = Jobs.newJobId();
+
+            JobOutcome outcome = Jobs.run(access, plan, MoverOptions.defaults(), Jobs.DEFAULT_LOCK_LEASE,
+                    MoveListener.NONE, id);
+
+            assertThat(outcome.jobId()).isEqualTo(id);
+            assertThat(Jobs.list(access)).filteredOn(j -> j.id().equals(id)).extracting(JobRecord::state)
+                    .containsExactly(JobState.DONE);
+            Topology moved = access.topology();
+            Plan back = movePlan(moved, moved.masters().get(0), slots);
+            assertThatThrownBy(() -> Jobs.run(access, back, MoverOptions.defaults(), Jobs.DEFAULT_LOCK_LEASE,
+                    MoveListener.NONE, id)).isInstanceOf(MigrateException.class).hasMessageContaining(id)
+                    .extracting(e -> ((MigrateException) e).code()).isEqualTo(MigrateErrorCode.BAD_INPUT);
+            assertThat(access.topology().ownerOf(slots.next(0))).as("nothing moved back")
+                    .isEqualTo(topology.masters().get(1).id());
+        }
+    }
+
     @Test
     void refusesToRunWhileAnotherRunHoldsTheLock() {
         LocalCluster cluster = CLUSTERS.get(BundledRedis.REDIS_7_0);

@@ -9,7 +9,6 @@ import io.reslot.migrate.ClusterAccess;
 import io.reslot.migrate.JobRecord;
 import io.reslot.migrate.JobState;
 import io.reslot.migrate.Jobs;
-import io.reslot.migrate.MoveEvent;
 import io.reslot.migrate.MoveListener;
 import io.reslot.migrate.Plan;
 import io.reslot.migrate.Planner;
@@ -30,7 +29,7 @@ final class Steps {
      *
      * @param jobId the job an earlier run started for this step, to be finished rather than planned anew; null if
      *     none
-     * @param jobStarted told the id of a new job as soon as it is stored, so that a run that dies can be continued
+     * @param jobStarted told the id of a new job before it is stored, so that a run that dies can be continued
      */
     static void run(ClusterAccess access, Step step, String jobId, RedisVersioning.Configuration config,
             Consumer<String> jobStarted) {
@@ -58,15 +57,14 @@ final class Steps {
                 }
                 return;
             }
-            // The job expired: plan the step anew, against the layout as it is now.
+            // The job expired, or the run died before storing it: plan the step anew, against the layout as it is now.
         }
         Plan plan = plan(moving, access.topology());
-        Jobs.run(access, plan, moving.mover(), config.lockLease(), event -> {
-            if (event instanceof MoveEvent.PlanStarted started) {
-                jobStarted.accept(started.jobId()); // on this thread, before any slot moves
-            }
-            listener.on(event);
-        });
+        // the id is recorded before the job is stored: a run that dies at any moment leaves an id the next run can
+        // look up (a job that was never stored is planned anew, as one that expired)
+        String newJob = Jobs.newJobId();
+        jobStarted.accept(newJob);
+        Jobs.run(access, plan, moving.mover(), config.lockLease(), listener, newJob);
     }
 
     /** The slots a moving step would move in the cluster laid out as {@code topology}. */

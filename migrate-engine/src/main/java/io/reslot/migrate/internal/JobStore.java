@@ -111,27 +111,47 @@ public final class JobStore {
      * @throws NullPointerException if an argument is null
      */
     public JobRecord create(Plan plan, MoverOptions options) {
-        Objects.requireNonNull(plan, "plan");
-        Objects.requireNonNull(options, "options");
-        Instant now = now();
-        String at = now.toString();
-        byte[] random = new byte[4];
         // 32 random bits: short enough to type; the EXISTS check in CREATE turns a clash into another draw.
         for (int attempt = 1; ; attempt++) {
-            RANDOM.nextBytes(random);
-            String id = HexFormat.of().formatHex(random);
-            Spec spec = new Spec(id, plan, options, at, Identity.userAtHost());
-            Long created = call(id, c -> c.eval(CREATE, ScriptOutputType.INTEGER, new String[] {jobKey(id)},
-                    Json.write(spec), JobState.RUNNING.name(), at));
-            if (created == 1L) {
-                call(id, c -> c.zadd(INDEX_KEY, now.toEpochMilli(), id));
-                return new JobRecord(id, plan, options, JobState.RUNNING, at, at, spec.createdBy(), SlotSet.empty(),
-                        null);
+            Optional<JobRecord> created = create(plan, options, newId());
+            if (created.isPresent()) {
+                return created.get();
             }
             if (attempt == 16) {
                 throw new IllegalStateException("16 random job ids in a row already exist under " + jobKey("*"));
             }
         }
+    }
+
+    /** A fresh random job id: 8 hex digits. */
+    public static String newId() {
+        byte[] random = new byte[4];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    /**
+     * Stores a new {@link JobState#RUNNING} job with no slot done under {@code id}, unless a job with that id exists.
+     *
+     * @return the job; empty if the id is taken
+     * @throws MigrateException as {@link RedisErrors#classify} says if the cluster cannot be written
+     * @throws NullPointerException if an argument is null
+     */
+    public Optional<JobRecord> create(Plan plan, MoverOptions options, String id) {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(id, "id");
+        Instant now = now();
+        String at = now.toString();
+        Spec spec = new Spec(id, plan, options, at, Identity.userAtHost());
+        Long created = call(id, c -> c.eval(CREATE, ScriptOutputType.INTEGER, new String[] {jobKey(id)},
+                Json.write(spec), JobState.RUNNING.name(), at));
+        if (created != 1L) {
+            return Optional.empty();
+        }
+        call(id, c -> c.zadd(INDEX_KEY, now.toEpochMilli(), id));
+        return Optional.of(new JobRecord(id, plan, options, JobState.RUNNING, at, at, spec.createdBy(),
+                SlotSet.empty(), null));
     }
 
     /**
