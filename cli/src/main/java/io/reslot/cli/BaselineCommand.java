@@ -97,6 +97,7 @@ final class BaselineCommand implements Command {
         }
         boolean dryRun = invocation.line().hasOption(Moves.DRY_RUN);
         Io io = invocation.io();
+        Migrations.check(invocation); // a bad location or script: exit 2 before connecting
         try (ClusterAccess access = ClusterAccess.connect(invocation.accessOptions())) {
             RedisVersioning versioning = Migrations.configure(invocation, access).load();
             if (dryRun || (!invocation.json() && !invocation.globals().yes())) {

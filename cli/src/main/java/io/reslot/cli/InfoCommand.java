@@ -57,6 +57,7 @@ final class InfoCommand implements Command {
     @Override
     public int run(Invocation invocation) throws IOException {
         invocation.requireNoArguments();
+        Migrations.check(invocation); // a bad location or script: exit 2 before connecting
         List<MigrationInfo> infos = invocation.onCluster(access -> Migrations.configure(invocation, access).load()
                 .info());
         invocation.printReport(new Report(infos), Migrations.table(infos));

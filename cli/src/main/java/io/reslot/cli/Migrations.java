@@ -38,13 +38,26 @@ final class Migrations {
      * @throws UsageException if no {@code --location} is given
      */
     static RedisVersioning.Configuration configure(Command.Invocation invocation, ClusterAccess access) {
-        CommandLine line = invocation.line();
-        String[] locations = line.getOptionValues(LOCATION);
+        return configure(invocation).cluster(access);
+    }
+
+    /**
+     * Reads the locations of the command line and parses every script, before any connection: a bad location or
+     * script exits 2 naming it, whether or not the cluster answers.
+     *
+     * @throws UsageException if no {@code --location} is given
+     * @throws io.reslot.versioning.VersioningException if a location or a script is bad
+     */
+    static void check(Command.Invocation invocation) {
+        configure(invocation).check();
+    }
+
+    private static RedisVersioning.Configuration configure(Command.Invocation invocation) {
+        String[] locations = invocation.line().getOptionValues(LOCATION);
         if (locations == null) {
             throw new UsageException("give --location DIR, the directory of the migrations");
         }
-        return RedisVersioning.configure().cluster(access).locations(locations)
-                .lockLease(Moves.lockLease(invocation.env()));
+        return RedisVersioning.configure().locations(locations).lockLease(Moves.lockLease(invocation.env()));
     }
 
     /** Each item on a line of its own, indented by two spaces. */

@@ -53,6 +53,7 @@ final class ValidateCommand implements Command {
     @Override
     public int run(Invocation invocation) throws IOException {
         invocation.requireNoArguments();
+        Migrations.check(invocation); // a bad location or script: exit 2 before connecting
         ValidateResult result = invocation.onCluster(access -> Migrations.configure(invocation, access).load()
                 .validate());
         invocation.printReport(result, (result.valid() ? "valid: the applied migrations match the scripts\n"

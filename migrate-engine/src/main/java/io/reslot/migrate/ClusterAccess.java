@@ -120,7 +120,9 @@ public final class ClusterAccess implements AutoCloseable {
             }
         }
         if (views.isEmpty()) {
-            throw new MigrateException(MigrateErrorCode.UNREACHABLE, "no node answered: " + String.join("; ", failures));
+            throw new MigrateException(MigrateErrorCode.UNREACHABLE, "no node answered: " + String.join("; ", failures)
+                    + "; check the seed addresses (reslot -c HOST:PORT, or $RESLOT_CLUSTER) and"
+                    + " that the nodes are up");
         }
         return Topology.of(views);
     }

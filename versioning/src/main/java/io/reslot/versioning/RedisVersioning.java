@@ -450,6 +450,18 @@ public final class RedisVersioning implements AutoCloseable {
         }
 
         /**
+         * Reads every location and parses every script, as each command does first, without touching a cluster: a
+         * bad location, script or version is reported before a connection is even opened.
+         *
+         * @return how many migrations were found
+         * @throws VersioningException {@link VersioningErrorCode#BAD_SCRIPT} or
+         *     {@link VersioningErrorCode#DUPLICATE_VERSION}, naming the file (and line and column)
+         */
+        public int check() {
+            return new MigrationResolver(classLoader).resolve(locations, javaMigrations).size();
+        }
+
+        /**
          * Makes the {@link RedisVersioning}; opens the connection if {@link #connect} was given.
          *
          * @throws IllegalStateException if neither {@link #cluster} nor {@link #connect} was given, or no location
