@@ -52,7 +52,7 @@ final class SandboxCommand implements Command {
 
     @Override
     public String summary() {
-        return "start, stop or show a throwaway local cluster that outlives the command";
+        return "a throwaway local cluster that keeps running: up, down, status";
     }
 
     @Override
