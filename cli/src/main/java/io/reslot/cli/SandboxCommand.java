@@ -269,7 +269,7 @@ final class SandboxCommand implements Command {
             rows.add(List.of(node.address(), node.role(), Long.toString(node.pid()), node.id().substring(0, 8)));
         }
         return String.format(Locale.ROOT, """
-                sandbox up on port %d: %d masters, %d replicas each, redis-server %s
+                sandbox up on port %d: %d master%s%s, redis-server %s
                 %s
                 data:  %s
                 state: %s
@@ -279,7 +279,8 @@ final class SandboxCommand implements Command {
                   reslot -c %s nodes
                 Stop it and delete its data:
                   reslot sandbox down --port %d
-                """, state.port(), masters, replicas, state.redisVersion(), TextTable.of(rows).stripTrailing(),
+                """, state.port(), masters, masters == 1 ? "" : "s", replicas == 0 ? ""
+                        : " with " + replicas + " replica" + (replicas == 1 ? "" : "s") + " each", state.redisVersion(), TextTable.of(rows).stripTrailing(),
                 state.directory(), report.stateFile(), report.seed(), report.seed(), state.port());
     }
 
