@@ -23,6 +23,7 @@ final class Commands {
             new ValidateCommand(),
             new BaselineCommand(),
             new RepairCommand(),
+            new SandboxCommand(),
             new DemoCommand());
 
     private Commands() {

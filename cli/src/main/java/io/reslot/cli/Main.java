@@ -18,6 +18,8 @@ import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
 import io.reslot.rewrite.RewriteErrorCode;
 import io.reslot.rewrite.RewriteException;
+import io.reslot.sandbox.SandboxErrorCode;
+import io.reslot.sandbox.SandboxException;
 import io.reslot.versioning.VersioningErrorCode;
 import io.reslot.versioning.VersioningException;
 import org.apache.commons.cli.CommandLine;
@@ -97,6 +99,8 @@ public final class Main {
             code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
         } catch (VersioningException e) {
             code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
+        } catch (SandboxException e) {
+            code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
         } catch (IOException | RuntimeException e) {
             // A reader that went away is not an error of ours: end quietly, as a Unix tool ended by SIGPIPE does.
             code = stdout.pipeClosed ? ExitCode.CLOSED_PIPE : fail(io, ExitCode.FAILED, describe(e), verbose ? e : null);
@@ -146,6 +150,17 @@ public final class Main {
             case LOCKED -> ExitCode.LOCKED;
             case INTERRUPTED -> ExitCode.INTERRUPTED;
             case FAILED -> ExitCode.FAILED;
+        };
+    }
+
+    /**
+     * The one mapping of the sandbox's error codes to exit codes: all are failures, since every input the sandbox
+     * takes is checked by the commands (as bad input) before it is given to it.
+     */
+    static int exitCode(SandboxErrorCode code) {
+        return switch (code) {
+            case BINARY_NOT_FOUND, BINARY_NOT_USABLE, BINARY_EXTRACTION_FAILED, PORT_IN_USE, NO_FREE_PORT,
+                    NODE_START_FAILED, CLUSTER_NOT_READY, COMMAND_FAILED, SIGNAL_FAILED, IO_ERROR -> ExitCode.FAILED;
         };
     }
 

@@ -16,9 +16,11 @@
  * {@code Io} and return an exit code, so tests run them in-process. Output that a script reads goes to stdout,
  * buffered and flushed once at the end; errors are one line on stderr starting with {@code reslot: }.
  *
- * <p>{@code demo} is the one command that starts processes: a sandbox cluster ({@code io.reslot.sandbox}), which it
- * stops itself, also on failure and Ctrl-C; its {@code Demo*} helpers load, summarise and verify the keys. It
- * flushes stdout after each phase's line, since a run takes a while.
+ * <p>{@code demo} and {@code sandbox} start processes: sandbox clusters ({@code io.reslot.sandbox}). {@code demo}
+ * stops its own, also on failure and Ctrl-C; its {@code Demo*} helpers load, summarise and verify the keys, and it
+ * flushes stdout after each phase's line, since a run takes a while. {@code sandbox up} detaches its cluster and
+ * records it in a {@code SandboxState} file, so that a later {@code sandbox down} stops exactly those processes
+ * ({@code SandboxProcesses} checks that each pid still is its node's redis-server before signalling it).
  *
  * <p>Everything here except {@code Main} is package-private: the command line (names, options, output and exit
  * codes) is the compatibility surface, not these classes.

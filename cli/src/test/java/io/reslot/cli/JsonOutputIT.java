@@ -99,6 +99,20 @@ class JsonOutputIT {
         TestClusters.assertHealthy(cluster);
         assertThat(json(cluster, 0, "demo|--keys|2000|--direct").get("passed").asBoolean()).isTrue(); // its own cluster
 
+        // a sandbox of its own, recorded in this test's directory
+        Map<String, String> sandboxes = Map.of(SandboxState.HOME_ENV, dir.resolve("sandboxes").toString());
+        JsonNode up = json(cluster, sandboxes, 0, "sandbox|up|--masters|1");
+        JsonNode down;
+        try {
+            assertThat(up.at("/sandbox/nodes")).hasSize(1);
+            assertThat(up.get("seed").asText()).isEqualTo(up.at("/sandbox/nodes/0/address").asText());
+            assertThat(json(cluster, sandboxes, 0, "sandbox|status").at("/sandboxes/0/clusterState").asText())
+                    .isEqualTo("ok");
+        } finally {
+            down = json(cluster, sandboxes, 0, "sandbox|down");
+        }
+        assertThat(down.at("/stopped/0/nodes/0/outcome").asText()).isIn("terminated", "killed");
+
         assertThat(covered).containsAll(Commands.ALL.stream().map(Command::name).toList());
     }
 
@@ -147,10 +161,15 @@ class JsonOutputIT {
      * is exactly one JSON document and that every line on stderr is a JSON object, and returns the document.
      */
     private JsonNode json(LocalCluster cluster, int exit, String args) throws IOException {
+        return json(cluster, Map.of(), exit, args);
+    }
+
+    /** As {@link #json(LocalCluster, int, String)}, in the environment {@code env}. */
+    private JsonNode json(LocalCluster cluster, Map<String, String> env, int exit, String args) throws IOException {
         List<String> command = new ArrayList<>(List.of("-c", seed(cluster), "--json"));
         command.addAll(List.of(args.split("\\|")));
         covered.add(command.get(3));
-        Cli.Result result = Cli.run(command.toArray(new String[0]));
+        Cli.Result result = Cli.runWithEnv(env, command.toArray(new String[0]));
 
         assertThat(result.exit()).as(args + ": " + result.stderr()).isEqualTo(exit);
         JsonNode document = ONE_DOCUMENT.readTree(result.stdoutBytes());

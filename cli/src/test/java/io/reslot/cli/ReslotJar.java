@@ -61,12 +61,20 @@ final class ReslotJar {
      *     SIGTERM first (a run stops what it started on the way out) and waited for a little longer
      */
     static Run run(Path dir, String stdin, Duration timeout, String... args) throws IOException, InterruptedException {
+        return run(dir, Map.of(), stdin, timeout, args);
+    }
+
+    /** As {@link #run(Path, String, Duration, String...)}, with {@code env} added to the environment. */
+    static Run run(Path dir, Map<String, String> env, String stdin, Duration timeout, String... args)
+            throws IOException, InterruptedException {
         requireBuilt();
         Path in = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), stdin);
         Path out = Files.createTempFile(dir, "stdout", ".txt");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Process process = new ProcessBuilder(command(args)).redirectInput(in.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectInput(in.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);

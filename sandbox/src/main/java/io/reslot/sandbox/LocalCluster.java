@@ -64,7 +64,8 @@ import java.util.stream.Collectors;
  * <p>{@link #close()} kills every process this cluster started (and no other), closes the Lettuce clients it
  * handed out and deletes the temporary directory. A JVM shutdown hook kills the processes and deletes the
  * directory too if {@code close()} is never called; nothing protects against the JVM itself being killed with
- * SIGKILL.
+ * SIGKILL. {@link #detach()} instead hands the running processes and the directory over to the caller, for a
+ * cluster that outlives the JVM.
  *
  * <p>Methods are thread-safe; operations that change the cluster are serialised.
  *
@@ -384,9 +385,36 @@ public final class LocalCluster implements AutoCloseable {
         awaitReady(deadline(timeout), timeout);
     }
 
-    /** @return whether {@link #close()} was called */
+    /** @return whether {@link #close()} or {@link #detach()} was called */
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Lets the processes outlive this object and this JVM: closes the Lettuce clients handed out and removes the
+     * shutdown hook, but stops no process and deletes no file. From then on the caller owns the processes (their
+     * pids are {@link ClusterNode#pid()} of {@link #nodes()}) and the {@link #directory() directory}, and must stop
+     * and delete them itself; {@code reslot sandbox down} does that for {@code reslot sandbox up}.
+     *
+     * <p>Afterwards the cluster is closed to every operation ({@link #isClosed()} is true and {@link #close()} does
+     * nothing), while {@link #options()}, {@link #redis()}, {@link #directory()} and {@link #nodes()} still describe
+     * it as it was when detached.
+     *
+     * @throws IllegalStateException if the cluster is closed or detached already
+     */
+    public synchronized void detach() {
+        requireOpen();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the hook runs already: too late, the processes are being killed
+            throw new IllegalStateException("cannot detach the cluster in " + directory + ": the JVM is exiting", e);
+        }
+        closed = true;
+        shutdownClients();
+        for (ClusterNode node : nodes) {
+            PortAllocator.release(node.port());
+        }
     }
 
     /**
@@ -404,19 +432,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         closed = true;
         List<RuntimeException> failures = new ArrayList<>();
-        adminConnections.clear();
-        for (Runnable shutdown : List.<Runnable>of(
-                () -> { if (clusterClient != null) clusterClient.shutdown(Duration.ZERO, ADMIN_TIMEOUT); },
-                () -> { if (nodeClient != null) nodeClient.shutdown(Duration.ZERO, ADMIN_TIMEOUT); },
-                () -> adminClient.shutdown(Duration.ZERO, ADMIN_TIMEOUT),
-                () -> resources.shutdown(0, ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .awaitUninterruptibly(ADMIN_TIMEOUT.toMillis()))) {
-            try {
-                shutdown.run();
-            } catch (RuntimeException e) {
-                // Lettuce trouble must not keep the processes alive
-            }
-        }
+        shutdownClients();
         for (Process process : processes) {
             process.destroyForcibly();
         }
@@ -723,6 +739,23 @@ public final class LocalCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SandboxException(SandboxErrorCode.SIGNAL_FAILED, "interrupted waiting for " + what
                     + " to exit", e);
+        }
+    }
+
+    /** Closes every Lettuce client; trouble there is ignored, as it must not keep processes alive or files around. */
+    private void shutdownClients() {
+        adminConnections.clear();
+        for (Runnable shutdown : List.<Runnable>of(
+                () -> { if (clusterClient != null) clusterClient.shutdown(Duration.ZERO, ADMIN_TIMEOUT); },
+                () -> { if (nodeClient != null) nodeClient.shutdown(Duration.ZERO, ADMIN_TIMEOUT); },
+                () -> adminClient.shutdown(Duration.ZERO, ADMIN_TIMEOUT),
+                () -> resources.shutdown(0, ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .awaitUninterruptibly(ADMIN_TIMEOUT.toMillis()))) {
+            try {
+                shutdown.run();
+            } catch (RuntimeException e) {
+                // Lettuce trouble must not keep the processes alive
+            }
         }
     }
 

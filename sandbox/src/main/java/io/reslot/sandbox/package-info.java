@@ -17,7 +17,9 @@
  * ({@link io.reslot.sandbox.BundledRedis}), so a machine with only a JDK and Maven can run every test.
  *
  * <p>Processes are owned by the cluster that started them: {@code close()} kills exactly those processes and
- * deletes the temporary directory, and a JVM shutdown hook does the same if {@code close()} is never called.
+ * deletes the temporary directory, and a JVM shutdown hook does the same if {@code close()} is never called;
+ * {@code detach()} hands them over to the caller instead, for a cluster that outlives the JVM
+ * ({@code reslot sandbox up}).
  * Every failure is reported as an unchecked {@link io.reslot.sandbox.SandboxException} carrying a
  * {@link io.reslot.sandbox.SandboxErrorCode}; a node that fails to start has the tail of its log in the message.
  *

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A JVM that is terminated without closing its cluster still leaves no redis-server and no directory behind. */
+/**
+ * A JVM that is terminated without closing its cluster still leaves no redis-server and no directory behind; one
+ * that detached its cluster leaves both, running.
+ */
 class ShutdownHookIT {
     @Test
     void terminatedJvmLeavesNoProcessOrDirectoryBehind() throws Exception {
@@ -45,6 +48,34 @@ class ShutdownHookIT {
         }
     }
 
+    @Test
+    void detachedClusterOutlivesTheJvm() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                DetachingChild.class.getName()).redirectErrorStream(true).start();
+        long pid = -1;
+        Path directory = null;
+        try {
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).as(output).isZero();
+            String[] parts = output.lines().filter(l -> l.startsWith("detached ")).findFirst().orElseThrow()
+                    .split(" ");
+            pid = Long.parseLong(parts[1]);
+            directory = Path.of(parts[2]);
+
+            assertThat(isAlive(pid)).as("redis-server after its JVM exited").isTrue();
+            assertThat(directory.resolve("node-0").resolve("nodes.conf")).isRegularFile();
+        } finally {
+            child.destroyForcibly();
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+            if (directory != null) {
+                io.reslot.sandbox.internal.SandboxFiles.deleteTree(directory);
+            }
+        }
+    }
+
     private static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
@@ -57,6 +88,16 @@ class ShutdownHookIT {
             System.out.flush();
             Thread.sleep(60_000);
             System.exit(1);
+        }
+    }
+
+    /** Starts a cluster, detaches it, reports it and exits. */
+    static final class DetachingChild {
+        public static void main(String[] args) {
+            LocalCluster cluster = LocalCluster.builder().masters(1).start();
+            cluster.detach();
+            cluster.close(); // does nothing once detached
+            System.out.println("detached " + cluster.nodes().get(0).pid() + " " + cluster.directory());
         }
     }
 }
