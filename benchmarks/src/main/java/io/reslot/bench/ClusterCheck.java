@@ -3,6 +3,7 @@ package io.reslot.bench;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.reslot.sandbox.ClusterNode;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * Loads a scenario's keys into a sandbox cluster and checks the cluster afterwards, independently of the tool that
@@ -30,18 +32,35 @@ final class ClusterCheck {
     }
 
     /**
-     * Writes keys {@code 0 .. keys-1} of the scenario, each with a value of the scenario's size, pipelined: one
-     * plain connection per master with auto-flush off, each key sent to the owner of its slot, flushed and awaited in
-     * batches of about 2 MB. (A Lettuce cluster connection with auto-flush off can strand commands it redirects or
-     * queues while connecting; plain connections to the right node have nothing to redirect.)
+     * Writes keys {@code 0 .. keys-1} of the scenario, each with a value of the scenario's size, pipelined as
+     * {@link #writeAll} does, in batches of about 2 MB.
      *
      * @return the seconds it took
      * @throws IllegalStateException if a batch does not complete within 60 s or a {@code SET} is not acknowledged
      */
     static double load(LocalCluster cluster, Scenario scenario, int keys) {
         String value = "v".repeat(scenario.valueSize());
-        int batch = Math.max(100, BATCH_BYTES / scenario.valueSize());
         long start = System.nanoTime();
+        writeAll(cluster, keys, Math.max(100, BATCH_BYTES / scenario.valueSize()), scenario::key,
+                (i, key, node) -> node.set(key, value));
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** One write of {@link #writeAll}: key {@code i}, named {@code key}, to the master that serves it. */
+    @FunctionalInterface
+    interface Write {
+        RedisFuture<?> send(int i, String key, RedisAsyncCommands<String, String> node);
+    }
+
+    /**
+     * Sends {@code write} for keys {@code 0 .. keys-1}, pipelined: one plain connection per master with auto-flush
+     * off, each key's command sent to the owner of its slot, flushed and awaited {@code batch} at a time. (A Lettuce
+     * cluster connection with auto-flush off can strand commands it redirects or queues while connecting; plain
+     * connections to the right node have nothing to redirect.)
+     *
+     * @throws IllegalStateException if a batch does not complete within 60 s or a command fails
+     */
+    static void writeAll(LocalCluster cluster, int keys, int batch, IntFunction<String> name, Write write) {
         String[] owners = view(cluster, cluster.masters().get(0)).owners();
         Map<String, StatefulRedisConnection<String, String>> connections = new HashMap<>();
         try {
@@ -50,20 +69,19 @@ final class ClusterCheck {
                 c.setAutoFlushCommands(false);
                 connections.put(node.nodeId(), c);
             }
-            List<RedisFuture<String>> pending = new ArrayList<>(batch);
+            List<RedisFuture<?>> pending = new ArrayList<>(batch);
             for (int i = 0; i < keys; i++) {
-                String key = scenario.key(i);
-                pending.add(connections.get(owners[KeySlot.of(key)]).async().set(key, value));
+                String key = name.apply(i);
+                pending.add(write.send(i, key, connections.get(owners[KeySlot.of(key)]).async()));
                 if (pending.size() == batch || i == keys - 1) {
                     connections.values().forEach(StatefulRedisConnection::flushCommands);
-                    await(pending, "SET");
+                    await(pending, "write");
                     pending.clear();
                 }
             }
         } finally {
             connections.values().forEach(StatefulRedisConnection::close);
         }
-        return (System.nanoTime() - start) / 1e9;
     }
 
     /** @return the slot owners as {@code node} sees them */

@@ -17,7 +17,6 @@ import io.reslot.sandbox.BundledRedis;
 import io.reslot.sandbox.ClusterNode;
 import io.reslot.sandbox.LocalCluster;
 import io.reslot.sandbox.RedisServerBinary;
-import io.reslot.slot.KeySlot;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +26,8 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -255,29 +252,9 @@ public final class RetagBenchmark {
 
     /** Loads keys {@code 0 .. n-1}, pipelined over one plain connection per master. */
     static void load(LocalCluster cluster, int n) {
-        String[] owners = ClusterCheck.view(cluster, cluster.masters().get(0)).owners();
-        Map<String, StatefulRedisConnection<String, String>> connections = new HashMap<>();
-        try {
-            for (ClusterNode node : cluster.masters()) {
-                StatefulRedisConnection<String, String> c = cluster.connect(node);
-                c.setAutoFlushCommands(false);
-                connections.put(node.nodeId(), c);
-            }
-            SetArgs withTtl = SetArgs.Builder.px(TTL.toMillis());
-            List<RedisFuture<String>> pending = new ArrayList<>(LOAD_BATCH);
-            for (int i = 0; i < n; i++) {
-                String key = key(i);
-                var async = connections.get(owners[KeySlot.of(key)]).async();
-                pending.add(i % TTL_EVERY == 0 ? async.set(key, value(i), withTtl) : async.set(key, value(i)));
-                if (pending.size() == LOAD_BATCH || i == n - 1) {
-                    connections.values().forEach(StatefulRedisConnection::flushCommands);
-                    await(pending);
-                    pending.clear();
-                }
-            }
-        } finally {
-            connections.values().forEach(StatefulRedisConnection::close);
-        }
+        SetArgs withTtl = SetArgs.Builder.px(TTL.toMillis());
+        ClusterCheck.writeAll(cluster, n, LOAD_BATCH, RetagBenchmark::key, (i, key, node) ->
+                i % TTL_EVERY == 0 ? node.set(key, value(i), withTtl) : node.set(key, value(i)));
     }
 
     /**
