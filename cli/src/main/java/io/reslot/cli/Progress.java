@@ -247,7 +247,8 @@ final class Progress {
             long movedKeys = keys.get();
             double seconds = Math.max(now - startedAt, 1) / 1e9;
             long all = doneBefore + doneNow;
-            long known = total;
+            // an estimate that fell short (a retag's SCAN also meets the new names it writes) grows with what is done
+            long known = total > 0 ? Math.max(total, all) : total;
             // Slots differ in size, so this is rough; it is what redis-cli users are used to, and it settles as slots
             // pass. For a retag the total is itself an estimate.
             Long eta = doneNow == 0 || known <= 0 ? null : Math.round(Math.max(known - all, 0) * seconds / doneNow);

@@ -187,6 +187,15 @@ class ProgressTest {
     }
 
     @Test
+    void neverShowsMoreKeysScannedThanTheTotal() {
+        Progress.Retagging retag = progress(Progress.Mode.TEXT).retag("retag", 100);
+        clock.addAndGet(SECOND);
+        retag.progress(counts(150, 90));
+
+        assertThat(lines()).containsExactly("reslot: 150/150 keys scanned, 90 handled, 90 keys/s, ETA 0 s");
+    }
+
+    @Test
     void countsARetagWithoutAnEstimate() {
         Progress.Retagging retag = progress(Progress.Mode.TEXT).retag("retag", 0);
         clock.addAndGet(SECOND);
