@@ -124,9 +124,7 @@ class AclIT {
     @Test
     @Order(2)
     void refusesAUserLackingMigrateBeforeChangingAnything() throws IOException {
-        List<String> rules = new ArrayList<>(SecuredClusters.documentedRules());
-        rules.add("-migrate");
-        SecuredClusters.setUser(cluster, "no-migrate", PASSWORD, rules);
+        documentedUserWithout("no-migrate", "migrate");
         Map<String, String> slots = slotsByMaster(cluster);
         Map<String, String> records = SecuredClusters.reslotRecords(cluster);
         long keys = TestClusters.userKeys(cluster);
@@ -144,9 +142,7 @@ class AclIT {
     @Test
     @Order(3)
     void refusesARetagByAUserLackingRestoreBeforeChangingAnything() throws IOException {
-        List<String> rules = new ArrayList<>(SecuredClusters.documentedRules());
-        rules.add("-restore");
-        SecuredClusters.setUser(cluster, "no-restore", PASSWORD, rules);
+        documentedUserWithout("no-restore", "restore");
         try (StatefulRedisClusterConnection<String, String> redis = cluster.clusterClient().connect()) {
             for (int id = 0; id < 20; id++) {
                 redis.sync().set("cart:" + id + ":total", "t" + id);
@@ -170,6 +166,13 @@ class AclIT {
             assertThat(redis.sync().get("cart:3:total")).isEqualTo("t3");
             assertThat(redis.sync().exists("cart:{3}:total")).isZero();
         }
+    }
+
+    /** Creates {@code user} on every node with the documented ACL less {@code command}. */
+    private void documentedUserWithout(String user, String command) throws IOException {
+        List<String> rules = new ArrayList<>(SecuredClusters.documentedRules());
+        rules.add("-" + command);
+        SecuredClusters.setUser(cluster, user, PASSWORD, rules);
     }
 
     private void assertUnchanged(Map<String, String> slots, Map<String, String> records, long keys) {

@@ -33,7 +33,8 @@ import io.reslot.migrate.internal.RedisErrors;
  * {@link #require(ClusterAccess, Operation...)} before it takes the lock, so a refusal leaves the cluster exactly as it
  * was.
  *
- * <p>{@code ACL DRYRUN} exists from Redis 7.0. A master running an older server (6.2) is skipped: the answer is
+ * <p>A master that does not answer is skipped: what to do about it is the operation's decision (a job refuses an
+ * unhealthy cluster; {@code fix} works around it). {@code ACL DRYRUN} exists from Redis 7.0. A master running an older server (6.2) is skipped: the answer is
  * {@link Check#skipped()}, and a permission missing there shows up as a {@code NOPERM} error at its first use, which
  * stops the run resumable. A server that does not know {@code ACL DRYRUN} (renamed or disabled) is skipped the same
  * way. The check itself needs {@code acl|dryrun}; a user without it is refused, naming it.
@@ -181,10 +182,11 @@ public final class Permissions {
     /**
      * Asks every reachable master whether the connected user may run what {@code operations} need.
      *
-     * @return the masters asked and those skipped (older than Redis 7.0, or without {@code ACL DRYRUN})
+     * @return the masters asked and those skipped (not answering, older than Redis 7.0, or without
+     *     {@code ACL DRYRUN})
      * @throws MigrateException {@link MigrateErrorCode#PERMISSION} naming each missing command and the masters it is
-     *     missing on, and saying that nothing was changed; {@link MigrateErrorCode#UNREACHABLE} or another code if a
-     *     master cannot be asked
+     *     missing on, and saying that nothing was changed; {@link MigrateErrorCode#AUTH} if a master refuses the
+     *     credentials; {@link MigrateErrorCode#UNREACHABLE} if a master stops answering during the check
      */
     public static Check require(ClusterAccess access, Operation... operations) {
         String user = access.options().user() == null ? "default" : access.options().user();
@@ -197,12 +199,20 @@ public final class Permissions {
                 continue;
             }
             String address = master.address();
-            StatefulRedisConnection<byte[], byte[]> connection = access.connection(master);
+            StatefulRedisConnection<byte[], byte[]> connection;
             String version;
             try {
+                connection = access.connection(master);
                 version = infoField(connection.sync().info("server"), "redis_version");
-            } catch (RedisException e) {
-                throw RedisErrors.classify(address, e);
+            } catch (RedisException | MigrateException e) {
+                MigrateException classified = e instanceof MigrateException m ? m
+                        : RedisErrors.classify(address, (RedisException) e);
+                if (classified.code() != MigrateErrorCode.UNREACHABLE) {
+                    throw classified;
+                }
+                // a master that is down is the operation's business (it refuses, or fix repairs around it)
+                skipped.add(address + " did not answer");
+                continue;
             }
             if (!supportsDryRun(version)) {
                 skipped.add(address + " runs Redis " + version + ", which has no ACL DRYRUN (7.0+)");
