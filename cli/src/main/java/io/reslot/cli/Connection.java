@@ -19,7 +19,7 @@ import io.reslot.migrate.AccessOptions;
 
 /**
  * The one place where the connection options ({@code --cluster}, {@code --user}, {@code --password-env},
- * {@code --password-file}, {@code --tls}) and the environment ({@code RESLOT_CLUSTER}, {@code REDISCLI_AUTH}) become
+ * {@code --password-file}, {@code --tls}, {@code --tls-ca}) and the environment ({@code RESLOT_CLUSTER}, {@code REDISCLI_AUTH}) become
  * the engine's {@link AccessOptions}. Nothing is checked until a command connects, so that commands that never do
  * ({@code slot}) are not failed by a stale environment.
  *
@@ -44,11 +44,24 @@ final class Connection {
      * @param given the global options as given
      * @param env the process environment (a map, so tests can pass their own)
      * @throws UsageException naming the option or variable if a seed is not {@code HOST:PORT}, both password options
-     *     are given, the password variable is unset or empty, the password file cannot be read or is empty, or a
-     *     user is given without a password
+     *     are given, the password variable is unset or empty, the password file cannot be read or is empty, a
+     *     user is given without a password, or the {@code --tls-ca} file is not a readable file
      */
     static AccessOptions accessOptions(GlobalOptions.Given given, Map<String, String> env) {
         AccessOptions.Builder builder = AccessOptions.builder().tls(given.tls());
+        if (given.tlsCa() != null) {
+            Path ca;
+            try {
+                ca = Path.of(given.tlsCa());
+            } catch (InvalidPathException e) {
+                throw new UsageException("--tls-ca: '" + given.tlsCa() + "' is not a file name: " + e.getReason());
+            }
+            if (!Files.isRegularFile(ca) || !Files.isReadable(ca)) {
+                throw new UsageException("--tls-ca: cannot read certificates from '" + given.tlsCa() + "': "
+                        + (Files.exists(ca) ? "not a readable file" : "no such file"));
+            }
+            builder.tlsCaFile(ca);
+        }
         if (!given.clusters().isEmpty()) {
             addSeeds(builder, given.clusters(), "--" + GlobalOptions.CLUSTER);
         } else if (env.get(CLUSTER_ENV) != null && !env.get(CLUSTER_ENV).isBlank()) {

@@ -25,6 +25,7 @@ final class GlobalOptions {
     static final String PASSWORD_ENV = "password-env";
     static final String PASSWORD_FILE = "password-file";
     static final String TLS = "tls";
+    static final String TLS_CA = "tls-ca";
 
     private GlobalOptions() {
     }
@@ -59,7 +60,10 @@ final class GlobalOptions {
                                 + Connection.PASSWORD_ENV + " is used when set. Never a password on the command line")
                         .get())
                 .addOption(Option.builder().longOpt(TLS)
-                        .desc("connect to the nodes with TLS").get());
+                        .desc("connect to the nodes with TLS, trusting the JVM's trust store").get())
+                .addOption(Option.builder().longOpt(TLS_CA).hasArg().argName("FILE")
+                        .desc("connect with TLS, trusting the certificates in PEM file FILE (a CA, or the nodes' "
+                                + "self-signed certificates); implies --tls").get());
     }
 
     /**
@@ -98,7 +102,7 @@ final class GlobalOptions {
         }
         return new Given(given(JSON, first, second), verbose, quiet, given(YES, first, second), clusters,
                 last(USER, first, second), last(PASSWORD_ENV, first, second), last(PASSWORD_FILE, first, second),
-                given(TLS, first, second));
+                given(TLS, first, second), last(TLS_CA, first, second));
     }
 
     private static String last(String option, CommandLine first, CommandLine second) {
@@ -117,9 +121,10 @@ final class GlobalOptions {
      * @param passwordEnv {@code --password-env}, or {@code null}
      * @param passwordFile {@code --password-file}, or {@code null}
      * @param tls {@code --tls}
+     * @param tlsCa {@code --tls-ca}, or {@code null}
      */
     record Given(boolean json, boolean verbose, boolean quiet, boolean yes, List<String> clusters, String user,
-            String passwordEnv, String passwordFile, boolean tls) {
+            String passwordEnv, String passwordFile, boolean tls, String tlsCa) {
 
         Given {
             clusters = List.copyOf(clusters);

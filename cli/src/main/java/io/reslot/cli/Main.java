@@ -128,7 +128,7 @@ public final class Main {
             case BAD_INPUT -> ExitCode.BAD_INPUT;
             case LOCKED -> ExitCode.LOCKED;
             case INTERRUPTED -> ExitCode.INTERRUPTED;
-            case UNREACHABLE, PROTOCOL, AUTH, STOPPED, UNHEALTHY -> ExitCode.FAILED;
+            case UNREACHABLE, PROTOCOL, AUTH, STOPPED, UNHEALTHY, PERMISSION -> ExitCode.FAILED;
         };
     }
 

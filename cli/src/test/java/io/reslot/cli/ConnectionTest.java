@@ -55,6 +55,26 @@ class ConnectionTest {
     }
 
     @Test
+    void trustsTheCertificatesOfATlsCaFileAndImpliesTls() throws Exception {
+        Path ca = java.nio.file.Files.writeString(tmp.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+
+        AccessOptions options = options(Map.of(), "--tls-ca", ca.toString());
+
+        assertThat(options.tls()).isTrue();
+        assertThat(options.tlsCaFile()).isEqualTo(ca);
+    }
+
+    @Test
+    void refusesAMissingTlsCaFileNamingIt() {
+        String missing = tmp.resolve("nope.crt").toString();
+
+        assertThatThrownBy(() -> options(Map.of(), "--tls-ca", missing)).isInstanceOf(UsageException.class)
+                .hasMessage("--tls-ca: cannot read certificates from '" + missing + "': no such file");
+        assertThatThrownBy(() -> options(Map.of(), "--tls-ca", tmp.toString())).isInstanceOf(UsageException.class)
+                .hasMessageContaining("not a readable file");
+    }
+
+    @Test
     void takesSeedsFromTheEnvironmentWhenNoOptionGivesOne() throws ParseException {
         AccessOptions options = options(Map.of(Connection.CLUSTER_ENV, "10.0.0.1:7000, 10.0.0.2:7000"));
 

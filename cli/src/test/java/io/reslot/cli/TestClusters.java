@@ -31,9 +31,12 @@ final class TestClusters {
         return cluster.masters().get(0).address();
     }
 
-    /** A connection as the CLI makes it. */
+    /** A connection as the CLI makes it, as the default user (with the cluster's password and TLS, if it has them). */
     static ClusterAccess access(LocalCluster cluster) {
-        return ClusterAccess.connect(AccessOptions.builder().seeds(seed(cluster)).build());
+        AccessOptions.Builder options = AccessOptions.builder().seeds(seed(cluster));
+        cluster.options().password().ifPresent(password -> options.password(password.toCharArray()));
+        cluster.tlsCertificate().ifPresent(options::tlsCaFile);
+        return ClusterAccess.connect(options.build());
     }
 
     /** The merged view of the cluster now. */

@@ -22,6 +22,7 @@ import io.reslot.migrate.ClusterAccess;
 import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
 import io.reslot.migrate.NodeInfo;
+import io.reslot.migrate.Permissions;
 import io.reslot.migrate.internal.KeyText;
 import io.reslot.migrate.internal.LeaseLock;
 import io.reslot.rewrite.KeyMove.OnConflict;
@@ -100,6 +101,7 @@ public final class Retag {
     }
 
     private RetagCounts run() {
+        Permissions.require(access, Permissions.Operation.RETAG);
         try (LeaseLock held = LeaseLock.acquire(access.metadata(), "retag", options.lockLease())) {
             lock = held;
             String fingerprint = fingerprint();

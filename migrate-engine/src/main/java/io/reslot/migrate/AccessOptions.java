@@ -1,5 +1,6 @@
 package io.reslot.migrate;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ public final class AccessOptions {
     private final String user;
     private final char[] password;
     private final boolean tls;
+    private final Path tlsCaFile;
     private final Duration connectTimeout;
     private final Duration commandTimeout;
 
@@ -35,7 +37,8 @@ public final class AccessOptions {
         this.seeds = List.copyOf(b.seeds.isEmpty() ? List.of(DEFAULT_SEED) : b.seeds);
         this.user = b.user;
         this.password = b.password == null ? null : b.password.clone();
-        this.tls = b.tls;
+        this.tls = b.tls || b.tlsCaFile != null;
+        this.tlsCaFile = b.tlsCaFile;
         this.connectTimeout = b.connectTimeout;
         this.commandTimeout = b.commandTimeout;
     }
@@ -65,6 +68,14 @@ public final class AccessOptions {
         return tls;
     }
 
+    /**
+     * The PEM file of the certificates (CAs or self-signed node certificates) to trust, or {@code null} to trust what
+     * the JVM trusts (its default trust store, or {@code -Djavax.net.ssl.trustStore}).
+     */
+    public Path tlsCaFile() {
+        return tlsCaFile;
+    }
+
     /** How long to wait for a connection. */
     public Duration connectTimeout() {
         return connectTimeout;
@@ -78,7 +89,7 @@ public final class AccessOptions {
     @Override
     public String toString() {
         return "AccessOptions{seeds=" + seeds + ", user=" + user + ", password=" + (password == null ? "none" : "***")
-                + ", tls=" + tls + ", connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout + "}";
+                + ", tls=" + tls + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile) + ", connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout + "}";
     }
 
     /** Builds {@link AccessOptions}. */
@@ -87,6 +98,7 @@ public final class AccessOptions {
         private String user;
         private char[] password;
         private boolean tls;
+        private Path tlsCaFile;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
 
@@ -121,6 +133,15 @@ public final class AccessOptions {
         /** Whether to use TLS. */
         public Builder tls(boolean tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of a PEM file instead of the JVM's trust store; implies {@link #tls(boolean) TLS}.
+         * The file is read when a connection is opened. {@code null}: the JVM's trust store.
+         */
+        public Builder tlsCaFile(Path pemFile) {
+            this.tlsCaFile = pemFile;
             return this;
         }
 

@@ -15,6 +15,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -57,6 +58,7 @@ public final class ClusterAccess implements AutoCloseable {
                 .autoReconnect(false)  // a node that went away is reported, not waited for
                 .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).build())
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .sslOptions(sslOptions(options))
                 .build());
     }
 
@@ -196,6 +198,7 @@ public final class ClusterAccess implements AutoCloseable {
             routedClient.setOptions(ClusterClientOptions.builder()
                     .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).build())
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                    .sslOptions(sslOptions(options))
                     // slots move under reslot's own feet: learn the new owner on the first MOVED
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enableAllAdaptiveRefreshTriggers().build())
@@ -232,6 +235,15 @@ public final class ClusterAccess implements AutoCloseable {
         }
         connections.put(address, connection);
         return connection;
+    }
+
+    /** What TLS connections trust: the PEM file of the options, else the JVM's trust store. */
+    private static SslOptions sslOptions(AccessOptions options) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        if (options.tlsCaFile() != null) {
+            ssl.trustManager(options.tlsCaFile().toFile());
+        }
+        return ssl.build();
     }
 
     private RedisURI uri(String address) {

@@ -68,6 +68,7 @@ public final class ClusterFix {
     public static FixOutcome fix(ClusterAccess access, MoverOptions options, MoveListener listener) {
         List<Action> done = new ArrayList<>();
         CheckReport report = ClusterCheck.check(access);
+        Permissions.require(access, Permissions.Operation.FIX);
         LeaseLock lock;
         try {
             lock = LeaseLock.acquire(access.metadata(), "fix");

@@ -88,6 +88,7 @@ public final class Jobs {
         if (plan.isEmpty()) {
             return new JobOutcome(null, true, 0, 0, 0, 0, 0, List.of());
         }
+        Permissions.require(access, Permissions.Operation.MOVE);
         try (LeaseLock lock = LeaseLock.acquire(access.metadata(), plan.kind().name().toLowerCase().replace('_', '-'),
                 lockLease)) {
             // read after taking the lock: from here on no other reslot run changes the cluster
@@ -123,6 +124,7 @@ public final class Jobs {
      */
     public static JobOutcome resume(ClusterAccess access, String jobId, MoverOptions options, Duration lockLease,
             MoveListener listener) {
+        Permissions.require(access, Permissions.Operation.MOVE);
         try (LeaseLock lock = LeaseLock.acquire(access.metadata(), "resume", lockLease)) {
             JobStore store = new JobStore(access.metadata());
             JobRecord job = jobId != null ? store.load(jobId) : store.latestUnfinished().orElseThrow(() ->

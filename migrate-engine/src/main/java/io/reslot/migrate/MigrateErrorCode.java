@@ -24,5 +24,10 @@ public enum MigrateErrorCode {
      * The cluster is not in a state to start a job: nodes disagree, slots are open or uncovered, a master is failing.
      * Nothing was changed; {@code reslot check} and {@code reslot fix} deal with it.
      */
-    UNHEALTHY
+    UNHEALTHY,
+    /**
+     * The connected user lacks a permission the operation needs ({@link Permissions}); nothing was changed. The message
+     * names each missing command and the nodes it is missing on.
+     */
+    PERMISSION
 }

@@ -41,8 +41,12 @@ public final class ClusterNode {
     private volatile String masterId;
     private volatile State state = State.RUNNING;
     private volatile Process process;
+    private final boolean tls;
+    private final String password;
 
-    ClusterNode(int index, int port, Path directory, Role role) {
+    ClusterNode(int index, int port, Path directory, Role role, boolean tls, String password) {
+        this.tls = tls;
+        this.password = password;
         this.index = index;
         this.port = port;
         this.directory = directory;
@@ -74,9 +78,10 @@ public final class ClusterNode {
         return host() + ":" + port;
     }
 
-    /** @return a Lettuce URI of this node */
+    /** @return a Lettuce URI of this node: TLS and the password when the cluster has them */
     public RedisURI uri() {
-        return RedisURI.create(host(), port);
+        RedisURI.Builder uri = RedisURI.builder().withHost(host()).withPort(port).withSsl(tls);
+        return (password == null ? uri : uri.withPassword(password.toCharArray())).build();
     }
 
     /** @return the 40-character cluster node id */

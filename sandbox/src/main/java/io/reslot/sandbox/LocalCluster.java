@@ -5,8 +5,10 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
@@ -21,6 +23,7 @@ import io.reslot.sandbox.internal.Readiness;
 import io.reslot.sandbox.internal.SandboxFiles;
 import io.reslot.sandbox.internal.Signals;
 import io.reslot.sandbox.internal.SlotRanges;
+import io.reslot.sandbox.internal.TlsCertificates;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,6 +88,7 @@ public final class LocalCluster implements AutoCloseable {
     private final LocalClusterOptions options;
     private final RedisServerBinary redis;
     private final Path directory;
+    private final NodeConfig.Security security;
     private final List<ClusterNode> nodes = new CopyOnWriteArrayList<>();
     /** Every process this cluster started, live or not; the only processes it ever signals. */
     private final List<Process> processes = new CopyOnWriteArrayList<>();
@@ -97,16 +101,19 @@ public final class LocalCluster implements AutoCloseable {
     private RedisClusterClient clusterClient;
     private volatile boolean closed;
 
-    private LocalCluster(LocalClusterOptions options, RedisServerBinary redis, Path directory) {
+    private LocalCluster(LocalClusterOptions options, RedisServerBinary redis, Path directory,
+                         NodeConfig.Security security) {
         this.options = options;
         this.redis = redis;
         this.directory = directory;
+        this.security = security;
         this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.adminClient = RedisClient.create(resources);
         adminClient.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
                 .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(ADMIN_TIMEOUT).build())
+                .sslOptions(sslOptions())
                 .build());
         this.shutdownHook = new Thread(this::destroyProcessesAndDirectory, "reslot-sandbox-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -153,7 +160,22 @@ public final class LocalCluster implements AutoCloseable {
             throw new SandboxException(SandboxErrorCode.IO_ERROR, "cannot create a directory in " + parent + ": " + e,
                     e);
         }
-        LocalCluster cluster = new LocalCluster(options, redis, directory);
+        TlsCertificates tls = null;
+        if (options.tls()) {
+            try {
+                tls = TlsCertificates.generate(directory.resolve("tls"));
+            } catch (IOException e) {
+                try {
+                    SandboxFiles.deleteTree(directory);
+                } catch (IOException | UncheckedIOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw new SandboxException(SandboxErrorCode.TLS_UNSUPPORTED, "cannot generate the TLS certificate of"
+                        + " a TLS cluster: " + e.getMessage(), e);
+            }
+        }
+        LocalCluster cluster = new LocalCluster(options, redis, directory,
+                new NodeConfig.Security(options.password().orElse(null), tls));
         try {
             cluster.bootstrap();
             return cluster;
@@ -180,6 +202,14 @@ public final class LocalCluster implements AutoCloseable {
     /** @return the temporary directory holding one directory per node; deleted by {@link #close()} */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * @return the PEM certificate a client of this TLS cluster must trust (every node presents it), or empty if the
+     *         cluster does not use TLS; deleted by {@link #close()}
+     */
+    public Optional<Path> tlsCertificate() {
+        return Optional.ofNullable(security.tls()).map(TlsCertificates::certificate);
     }
 
     /** @return every node ever started, in start order (masters first, then replicas, then added masters) */
@@ -231,6 +261,9 @@ public final class LocalCluster implements AutoCloseable {
             List<RedisURI> seeds = nodes.stream().filter(n -> n.state() == State.RUNNING).map(ClusterNode::uri)
                     .collect(Collectors.toList());
             clusterClient = RedisClusterClient.create(resources, seeds);
+            if (security.tls() != null) {
+                clusterClient.setOptions(ClusterClientOptions.builder().sslOptions(sslOptions()).build());
+            }
         }
         return clusterClient;
     }
@@ -248,6 +281,7 @@ public final class LocalCluster implements AutoCloseable {
         requireOpen();
         if (nodeClient == null) {
             nodeClient = RedisClient.create(resources);
+            nodeClient.setOptions(ClientOptions.builder().sslOptions(sslOptions()).build());
         }
         return nodeClient.connect(node.uri());
     }
@@ -539,7 +573,8 @@ public final class LocalCluster implements AutoCloseable {
             } else {
                 port = PortAllocator.allocate();
             }
-            ClusterNode node = new ClusterNode(index, port, nodeDirectory, role);
+            ClusterNode node = new ClusterNode(index, port, nodeDirectory, role, security.tls() != null,
+                    security.password());
             try {
                 writeConfig(node);
                 startProcess(node, deadline);
@@ -557,7 +592,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void writeConfig(ClusterNode node) {
-        String config = NodeConfig.render(node.port(), node.directory(), options.nodeTimeout(), options.config());
+        String config = NodeConfig.render(node.port(), node.directory(), options.nodeTimeout(), options.config(),
+                security);
         try {
             Files.writeString(node.directory().resolve("redis.conf"), config, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -593,6 +629,11 @@ public final class LocalCluster implements AutoCloseable {
                 String tail = SandboxFiles.tail(node.logFile(), LOG_LINES);
                 if (tail.contains("Address already in use")) {
                     throw new PortConflict();
+                }
+                if (security.tls() != null && tail.contains("tls-") && tail.contains("Bad directive")) {
+                    throw new SandboxException(SandboxErrorCode.TLS_UNSUPPORTED, redis + " was built without TLS"
+                            + " (it does not know the tls-* directives); use a redis-server built with BUILD_TLS=yes"
+                            + " (RESLOT_REDIS_SERVER)");
                 }
                 throw new SandboxException(SandboxErrorCode.NODE_START_FAILED, String.format(
                         "%s (%s) exited with code %d while starting; last lines of %s:%n%s", node.address(), redis,
@@ -706,11 +747,21 @@ public final class LocalCluster implements AutoCloseable {
             if (connection != null) {
                 connection.closeAsync();
             }
-            connection = adminClient.connect(RedisURI.builder().withHost(node.host()).withPort(node.port())
-                    .withTimeout(ADMIN_TIMEOUT).build());
+            RedisURI uri = node.uri();
+            uri.setTimeout(ADMIN_TIMEOUT);
+            connection = adminClient.connect(uri);
             adminConnections.put(node, connection);
         }
         return connection.sync();
+    }
+
+    /** What the sandbox's clients trust: the cluster's own certificate when it has one, else the JVM's defaults. */
+    private SslOptions sslOptions() {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        if (security.tls() != null) {
+            ssl.trustManager(security.tls().certificate().toFile());
+        }
+        return ssl.build();
     }
 
     private void closeAdmin(ClusterNode node) {

@@ -49,6 +49,8 @@ public final class LocalClusterOptions {
     private final Duration timeout;
     private final Path parentDirectory;
     private final Map<String, String> config;
+    private final String password;
+    private final boolean tls;
 
     private LocalClusterOptions(Builder b) {
         this.masters = b.masters;
@@ -59,6 +61,8 @@ public final class LocalClusterOptions {
         this.timeout = b.timeout;
         this.parentDirectory = b.parentDirectory;
         this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
+        this.password = b.password;
+        this.tls = b.tls;
     }
 
     /** @return a builder with every value at its default */
@@ -82,6 +86,8 @@ public final class LocalClusterOptions {
         b.timeout = timeout;
         b.parentDirectory = parentDirectory;
         b.config.putAll(config);
+        b.password = password;
+        b.tls = tls;
         return b;
     }
 
@@ -130,11 +136,26 @@ public final class LocalClusterOptions {
         return config;
     }
 
+    /**
+     * @return the default user's password ({@code requirepass}, and {@code masterauth} for replicas), or empty for
+     *         none; every client the cluster hands out authenticates with it
+     */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /** @return whether the nodes speak only TLS (clients, cluster bus, replication) */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** The password is shown as {@code ***}. */
     @Override
     public String toString() {
         return "LocalClusterOptions{masters=" + masters + ", replicas=" + replicas + ", basePort=" + basePort
                 + ", redis=" + redis + ", nodeTimeout=" + nodeTimeout + ", timeout=" + timeout
-                + ", parentDirectory=" + parentDirectory + ", config=" + config + "}";
+                + ", parentDirectory=" + parentDirectory + ", config=" + config
+                + ", password=" + (password == null ? "none" : "***") + ", tls=" + tls + "}";
     }
 
     /** Mutable builder; not thread-safe. */
@@ -147,8 +168,37 @@ public final class LocalClusterOptions {
         private Duration timeout = DEFAULT_TIMEOUT;
         private Path parentDirectory;
         private final Map<String, String> config = new LinkedHashMap<>();
+        private String password;
+        private boolean tls;
 
         private Builder() {
+        }
+
+        /**
+         * Protects every node with a password for the default user: written into each node's {@code redis.conf} as
+         * {@code requirepass} and {@code masterauth} (never on a command line, where {@code ps} would show it). The
+         * sandbox's own connections and the clients it hands out authenticate with it.
+         *
+         * @param password non-empty, printable, no line breaks or control characters; {@code null} for none
+         * @throws IllegalArgumentException if empty or it holds a control character
+         */
+        public Builder password(String password) {
+            Checks.requireArgument(password == null || (!password.isEmpty()
+                    && password.chars().noneMatch(Character::isISOControl)),
+                    "password must be non-empty and hold no control characters");
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * Starts TLS-only nodes: {@code port 0}, {@code tls-port}, {@code tls-cluster yes}, {@code tls-replication yes},
+         * with a self-signed certificate for {@code 127.0.0.1} generated with the JDK's {@code keytool} into the
+         * cluster's directory ({@link LocalCluster#tlsCertificate()}). The redis-server must be built with TLS;
+         * starting fails with {@link SandboxErrorCode#TLS_UNSUPPORTED} otherwise.
+         */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
         }
 
         /**

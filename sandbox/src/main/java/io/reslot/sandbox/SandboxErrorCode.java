@@ -23,5 +23,10 @@ public enum SandboxErrorCode {
     /** Sending a signal ({@code SIGKILL}, {@code SIGSTOP}, {@code SIGCONT}) to a node failed. */
     SIGNAL_FAILED,
     /** Reading or writing the sandbox's files failed. */
-    IO_ERROR
+    IO_ERROR,
+    /**
+     * TLS nodes were asked for but cannot be started: the redis-server was built without TLS, or the certificate
+     * could not be generated (no {@code keytool}).
+     */
+    TLS_UNSUPPORTED
 }

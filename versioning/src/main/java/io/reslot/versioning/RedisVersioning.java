@@ -13,6 +13,7 @@ import io.reslot.migrate.ClusterAccess;
 import io.reslot.migrate.Jobs;
 import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
+import io.reslot.migrate.Permissions;
 import io.reslot.migrate.internal.Identity;
 import io.reslot.migrate.internal.LeaseLock;
 import io.reslot.rewrite.RewriteException;
@@ -307,6 +308,10 @@ public final class RedisVersioning implements AutoCloseable {
 
     private LeaseLock lock(String purpose) {
         try {
+            // migrate runs steps of any kind; baseline and repair write only the history
+            Permissions.require(access, purpose.equals("migrate") ? new Permissions.Operation[] {
+                    Permissions.Operation.HISTORY, Permissions.Operation.MOVE, Permissions.Operation.RETAG}
+                    : new Permissions.Operation[] {Permissions.Operation.HISTORY});
             return LeaseLock.acquire(access.metadata(), purpose, config.lockLease);
         } catch (MigrateException e) {
             throw new VersioningException(e.code() == MigrateErrorCode.LOCKED ? VersioningErrorCode.LOCKED

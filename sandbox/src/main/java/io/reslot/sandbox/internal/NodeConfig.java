@@ -12,7 +12,24 @@ public final class NodeConfig {
     /** Directives the sandbox relies on; options may not override them. */
     public static final Set<String> RESERVED = Set.of(
             "port", "bind", "cluster-enabled", "cluster-config-file", "dir", "daemonize", "cluster-port",
-            "include", "logfile");
+            "include", "logfile", "requirepass", "masterauth", "tls-port");
+
+    /**
+     * How a node is secured: the default user's password (also what replicas authenticate to their master with), and
+     * TLS on every port (clients, cluster bus, replication) with one certificate.
+     *
+     * @param password the {@code requirepass}, or {@code null} for none
+     * @param tls the certificate and key, or {@code null} for plain TCP
+     */
+    public record Security(String password, TlsCertificates tls) {
+        /** No password, no TLS. */
+        public static final Security NONE = new Security(null, null);
+
+        @Override
+        public String toString() {
+            return "Security{password=" + (password == null ? "none" : "***") + ", tls=" + (tls != null) + "}";
+        }
+    }
 
     private NodeConfig() {
     }
@@ -26,8 +43,33 @@ public final class NodeConfig {
      * @throws IllegalArgumentException if an override names a reserved directive or contains a line break
      */
     public static String render(int port, Path directory, Duration nodeTimeout, Map<String, String> overrides) {
+        return render(port, directory, nodeTimeout, overrides, Security.NONE);
+    }
+
+    /**
+     * As {@link #render(int, Path, Duration, Map)}, securing the node: with a password, {@code requirepass} and
+     * {@code masterauth} (in the file, never on a command line); with TLS, {@code port 0} and {@code tls-port} on
+     * {@code port}, {@code tls-cluster} and {@code tls-replication}, clients not asked for certificates.
+     */
+    public static String render(int port, Path directory, Duration nodeTimeout, Map<String, String> overrides,
+                                Security security) {
         Map<String, String> directives = new LinkedHashMap<>();
-        directives.put("port", Integer.toString(port));
+        if (security.tls() == null) {
+            directives.put("port", Integer.toString(port));
+        } else {
+            directives.put("port", "0");
+            directives.put("tls-port", Integer.toString(port));
+            directives.put("tls-cert-file", quote(security.tls().certificate().toAbsolutePath().toString()));
+            directives.put("tls-key-file", quote(security.tls().privateKey().toAbsolutePath().toString()));
+            directives.put("tls-ca-cert-file", quote(security.tls().certificate().toAbsolutePath().toString()));
+            directives.put("tls-cluster", "yes");
+            directives.put("tls-replication", "yes");
+            directives.put("tls-auth-clients", "no");
+        }
+        if (security.password() != null) {
+            directives.put("requirepass", quote(security.password()));
+            directives.put("masterauth", quote(security.password()));
+        }
         directives.put("bind", PortAllocator.HOST);
         directives.put("protected-mode", "no");
         directives.put("daemonize", "no");
