@@ -160,7 +160,8 @@ public final class Main {
     static int exitCode(SandboxErrorCode code) {
         return switch (code) {
             case BINARY_NOT_FOUND, BINARY_NOT_USABLE, BINARY_EXTRACTION_FAILED, PORT_IN_USE, NO_FREE_PORT,
-                    NODE_START_FAILED, CLUSTER_NOT_READY, COMMAND_FAILED, SIGNAL_FAILED, IO_ERROR -> ExitCode.FAILED;
+                    NODE_START_FAILED, CLUSTER_NOT_READY, COMMAND_FAILED, SIGNAL_FAILED, IO_ERROR, TLS_UNSUPPORTED
+                    -> ExitCode.FAILED;
         };
     }
 
