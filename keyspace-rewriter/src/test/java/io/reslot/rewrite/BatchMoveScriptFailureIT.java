@@ -1,8 +1,11 @@
 package io.reslot.rewrite;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisFuture;
@@ -12,7 +15,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.protocol.CommandType;
 import io.reslot.migrate.ClusterAccess;
+import io.reslot.migrate.MigrateException;
 import io.reslot.migrate.Topology;
+import io.reslot.rewrite.KeyMove.OnConflict;
+import io.reslot.rewrite.KeyMove.Outcome;
 import io.reslot.rewrite.RetagTesting.KeyState;
 import io.reslot.sandbox.BundledRedis;
 import io.reslot.sandbox.ClusterNode;
@@ -26,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static io.reslot.rewrite.RetagTesting.access;
 import static io.reslot.rewrite.RetagTesting.assertRetagged;
 import static io.reslot.rewrite.RetagTesting.await;
+import static io.reslot.rewrite.RetagTesting.b;
 import static io.reslot.rewrite.RetagTesting.renamed;
 import static io.reslot.rewrite.RetagTesting.rules;
 import static io.reslot.rewrite.RetagTesting.snapshot;
@@ -49,7 +56,7 @@ class BatchMoveScriptFailureIT {
     @EnumSource(BundledRedis.class)
     void movesTheKeysOfATargetThatRefusesScriptsOneByOne(BundledRedis version) {
         LocalCluster cluster = CLUSTERS.get(version);
-        RetagCounts counts;
+        Map<Outcome, Long> outcomes;
         Map<String, KeyState> before;
         int toDenied = 0;
         long restores;
@@ -78,7 +85,15 @@ class BatchMoveScriptFailureIT {
                 try {
                     assertThatThrownBy(() -> node.eval("return 1", ScriptOutputType.INTEGER))
                             .hasMessageContaining("NOPERM");
-                    counts = Retag.run(access, rules(SPACE), RetagOptions.defaults(), Retag.Listener.NONE);
+                    if (version != BundledRedis.REDIS_6_2) {
+                        // Redis 7 has ACL DRYRUN: a retag's preflight refuses to start, naming the permission
+                        assertThatThrownBy(() -> Retag.run(access, rules(SPACE), RetagOptions.defaults(),
+                                Retag.Listener.NONE)).isInstanceOf(MigrateException.class)
+                                .hasMessageContaining("'eval'").hasMessageContaining("nothing was changed");
+                    }
+                    // what a retag does when a whole script fails anyway (6.2 has no preflight; a script can also
+                    // fail for other reasons): the page's moves themselves, past the preflight
+                    outcomes = moveByPages(access, topology, names);
                 } finally {
                     node.aclSetuser("default", AclSetuserArgs.Builder.addCommand(CommandType.EVAL)
                             .addCommand(CommandType.EVALSHA));
@@ -90,10 +105,27 @@ class BatchMoveScriptFailureIT {
 
         assertThat(toDenied).as("keys bound for the node that refuses scripts").isGreaterThan(KEYS / 5);
         assertThat(restores).as("plain RESTOREs on that node, one per key bound for it").isEqualTo(toDenied);
-        assertThat(counts.moved() + counts.renamed()).isEqualTo(KEYS);
-        assertThat(counts.moved()).isGreaterThanOrEqualTo(KEYS - 10);
-        assertThat(counts.left()).isZero();
+        assertThat(outcomes.keySet()).as("every key moved or renamed").containsOnly(Outcome.MOVED, Outcome.RENAMED);
+        assertThat(outcomes.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(KEYS);
+        assertThat(outcomes.get(Outcome.MOVED)).isGreaterThanOrEqualTo(KEYS - 10);
         assertRetagged(cluster, before);
+    }
+
+    /** The moves of {@link Retag}'s pages: each master's keys through {@link BatchMove}, as one page. */
+    private static Map<Outcome, Long> moveByPages(ClusterAccess access, Topology topology, List<String> names) {
+        BatchMove pages = new BatchMove(access, new KeyMove(access.keys().async()));
+        Map<String, List<String>> bySource = new TreeMap<>();
+        names.forEach(name -> bySource.computeIfAbsent(topology.ownerOf(KeySlot.of(name)), id -> new ArrayList<>())
+                .add(name));
+        Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+        bySource.forEach((source, keys) -> {
+            List<byte[]> from = keys.stream().map(RetagTesting::b).toList();
+            List<byte[]> to = keys.stream().map(name -> b(renamed(name))).toList();
+            for (CompletableFuture<Outcome> move : pages.move(topology.node(source), from, to, OnConflict.FAIL)) {
+                outcomes.merge(move.join(), 1L, Long::sum);
+            }
+        });
+        return outcomes;
     }
 
     /** Strings, every other one with a TTL. */
