@@ -102,6 +102,7 @@ final class MigrateCommand implements Command {
         boolean dryRun = invocation.line().hasOption(Moves.DRY_RUN);
         boolean ask = !invocation.json() && !invocation.globals().yes();
         Io io = invocation.io();
+        RedisVersioning.configure().target(invocation.line().getOptionValue(TARGET)); // a bad one: exit 2 before connecting
         Migrations.check(invocation); // a bad location or script: exit 2 before connecting
         try (ClusterAccess access = ClusterAccess.connect(invocation.accessOptions())) {
             RedisVersioning versioning = Migrations.configure(invocation, access)
