@@ -1,10 +1,15 @@
 package io.reslot.slot;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /**
  * Bad input made from good input, for the fuzz tests of every module ({@code *FuzzTest}): random edits of a valid
@@ -64,6 +69,15 @@ public final class Mutations {
             prefixes.add(Arrays.copyOf(content, n));
         }
         return prefixes;
+    }
+
+    /** Every {@link #truncations truncation} of {@code content}, then {@code count} {@link #mutate mutations} of it. */
+    public List<byte[]> variants(byte[] content, int count) {
+        List<byte[]> variants = truncations(content);
+        for (int i = 0; i < count; i++) {
+            variants.add(mutate(content));
+        }
+        return variants;
     }
 
     /**
@@ -188,6 +202,28 @@ public final class Mutations {
             }
         });
         return out.toString();
+    }
+
+    /** What a fuzz test reports for an exception that should not have been thrown: it and its first frames. */
+    public static String threw(Throwable e) {
+        StringBuilder trace = new StringBuilder("threw ").append(e);
+        for (StackTraceElement element : e.getStackTrace()) {
+            if (trace.length() > 600) {
+                break;
+            }
+            trace.append(" at ").append(element);
+        }
+        return trace.toString();
+    }
+
+    /**
+     * The files of a regression corpus, a directory of the test class path ({@code /fuzz/rules}): inputs that found
+     * bugs, or that are worth keeping. In name order.
+     */
+    public static List<Path> corpus(Class<?> test, String directory) throws IOException, URISyntaxException {
+        try (Stream<Path> files = Files.list(Path.of(test.getResource(directory).toURI()))) {
+            return files.sorted().toList();
+        }
     }
 
     private static byte[] bytes(int... values) {

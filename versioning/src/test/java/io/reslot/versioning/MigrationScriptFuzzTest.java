@@ -1,7 +1,6 @@
 package io.reslot.versioning;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import io.reslot.slot.Mutations;
 import org.junit.jupiter.api.Test;
@@ -111,11 +109,8 @@ class MigrationScriptFuzzTest {
         for (String name : List.of("V1__x.json", "V1__x.yaml")) {
             byte[] valid = bytes(name.endsWith(".json") ? JSON : YAML);
             assertThat(MigrationScript.read(valid, name).steps()).hasSize(6);
-            for (byte[] prefix : Mutations.truncations(valid)) {
-                check(name, prefix);
-            }
-            for (int i = 0; i < MUTATIONS; i++) {
-                check(name, mutations.mutate(valid));
+            for (byte[] variant : mutations.variants(valid, MUTATIONS)) {
+                check(name, variant);
             }
         }
         for (Map.Entry<String, List<String>> step : OPTIONS.entrySet()) {
@@ -132,7 +127,7 @@ class MigrationScriptFuzzTest {
                 }
             }
         }
-        for (Path file : corpus()) {
+        for (Path file : Mutations.corpus(getClass(), "/fuzz/scripts")) {
             check(file.getFileName().toString(), Files.readAllBytes(file));
         }
         System.out.printf("MigrationScriptFuzzTest: %d scripts, %d parsed, the others BAD_SCRIPT, in %d ms%n", cases,
@@ -148,14 +143,6 @@ class MigrationScriptFuzzTest {
         String base = STEPS.get(step).replaceAll("\"" + Pattern.quote(option) + "\": [^,]*(, )?", "");
         return "{\"steps\": [{\"" + step + "\": {" + base + (base.isEmpty() ? "" : ", ") + "\"" + option + "\": "
                 + value + "}}]}";
-    }
-
-    /** The regression corpus: inputs that found bugs, or that are worth keeping (src/test/resources/fuzz/scripts). */
-    static List<Path> corpus() throws IOException, URISyntaxException {
-        Path dir = Path.of(MigrationScriptFuzzTest.class.getResource("/fuzz/scripts").toURI());
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.sorted().toList();
-        }
     }
 
     private void check(String name, byte[] content) {
@@ -190,14 +177,7 @@ class MigrationScriptFuzzTest {
             boolean fileLevel = rest.startsWith(": the file is empty") || rest.startsWith(": the file is not UTF-8");
             return fileLevel || WHERE.matcher(rest).matches() ? null : "no line and column: " + message;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            StringBuilder trace = new StringBuilder(e.toString());
-            for (StackTraceElement element : e.getStackTrace()) {
-                if (trace.length() > 600) {
-                    break;
-                }
-                trace.append(" at ").append(element);
-            }
-            return "threw " + trace;
+            return Mutations.threw(e);
         }
     }
 
