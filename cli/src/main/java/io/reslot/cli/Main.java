@@ -10,9 +10,11 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
@@ -41,6 +43,9 @@ import org.apache.commons.cli.UnrecognizedOptionException;
 public final class Main {
 
     private static final int OUTPUT_BUFFER = 1 << 16;
+    /** The options that may be given more than once, each time with another value. */
+    private static final Set<String> REPEATABLE = Set.of(GlobalOptions.CLUSTER, RebalanceCommand.WEIGHT,
+            Migrations.LOCATION);
 
     private Main() {
     }
@@ -92,7 +97,7 @@ public final class Main {
             code = dispatch(args, io, env);
             buffered.flush();
         } catch (UsageException e) {
-            code = fail(io, ExitCode.BAD_INPUT, e.getMessage(), null);
+            code = fail(io, ExitCode.BAD_INPUT, oneLine(e.getMessage()), null); // it may echo a value's line break
         } catch (MigrateException e) {
             code = fail(io, exitCode(e.code()), oneLine(e.getMessage()), verbose ? e : null);
         } catch (RewriteException e) {
@@ -167,6 +172,7 @@ public final class Main {
 
     private static int dispatch(String[] args, Io io, Map<String, String> env) throws IOException {
         CommandLine global = parse(GlobalOptions.create(), args, true, "reslot --help");
+        requireOnce(global);
         List<String> rest = global.getArgList();
         if (!rest.isEmpty() && rest.get(0).equals("--")) {
             rest = rest.subList(1, rest.size());
@@ -195,6 +201,7 @@ public final class Main {
         String[] commandArgs = rest.subList(1, rest.size()).toArray(new String[0]);
         CommandLine line = parse(GlobalOptions.addTo(command.options()), commandArgs, false,
                 "reslot " + name + " --help");
+        requireOnce(line);
         boolean ownVersion = command.options().hasLongOption(GlobalOptions.VERSION); // baseline --version V
         if (ownVersion ? global.hasOption(GlobalOptions.VERSION) : GlobalOptions.given(GlobalOptions.VERSION, global,
                 line)) {
@@ -216,6 +223,22 @@ public final class Main {
             throw unknownOption(e.getOption(), options, helpHint);
         } catch (ParseException e) {
             throw new UsageException(e.getMessage() + "; see '" + helpHint + "'");
+        }
+    }
+
+    /**
+     * Refuses an option that takes one value and is given twice in one part of the command line ({@code --to a
+     * --to b}): which one was meant is a guess. {@link #REPEATABLE} options add up instead.
+     *
+     * @throws UsageException naming the option
+     */
+    private static void requireOnce(CommandLine line) {
+        Set<String> seen = new HashSet<>();
+        for (Option option : line.getOptions()) {
+            String name = option.getLongOpt() != null ? option.getLongOpt() : option.getOpt();
+            if (option.hasArg() && !REPEATABLE.contains(name) && !seen.add(name)) {
+                throw new UsageException("--" + name + " is given more than once; give it once");
+            }
         }
     }
 
@@ -305,6 +328,6 @@ public final class Main {
     }
 
     private static String oneLine(String message) {
-        return message == null ? "" : message.replace('\n', ' ');
+        return message == null ? "" : message.replace('\n', ' ').replace('\r', ' ');
     }
 }

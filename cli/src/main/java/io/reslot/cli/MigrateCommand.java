@@ -102,7 +102,9 @@ final class MigrateCommand implements Command {
         boolean dryRun = invocation.line().hasOption(Moves.DRY_RUN);
         boolean ask = !invocation.json() && !invocation.globals().yes();
         Io io = invocation.io();
-        Migrations.check(invocation); // a bad location or script: exit 2 before connecting
+        // A bad target, location or script: exit 2 before connecting.
+        RedisVersioning.configure().target(invocation.line().getOptionValue(TARGET));
+        Migrations.check(invocation);
         try (ClusterAccess access = ClusterAccess.connect(invocation.accessOptions())) {
             RedisVersioning versioning = Migrations.configure(invocation, access)
                     .target(invocation.line().getOptionValue(TARGET))

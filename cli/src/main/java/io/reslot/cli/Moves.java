@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 
 import io.reslot.migrate.BusyKeyPolicy;
 import io.reslot.migrate.ClusterAccess;
@@ -35,6 +36,7 @@ final class Moves {
     static final String RATE = "rate";
     static final String ON_BUSY_KEY = "on-busy-key";
     static final String WAIT_REPLICAS = "wait-replicas";
+    private static final Pattern DIGITS = Pattern.compile("[+-]?[0-9]+");
 
     /**
      * The lease of the cluster's lock in milliseconds, default {@link Jobs#DEFAULT_LOCK_LEASE}: how long a run that
@@ -170,13 +172,16 @@ final class Moves {
     }
 
     private static long number(String given, String value, long min, long max) {
-        try {
-            long n = Long.parseLong(value.strip());
-            if (n >= min && n <= max) {
-                return n;
+        // Long.parseLong also takes the digits of other scripts; numbers are written as in SLOTS and in scripts.
+        if (DIGITS.matcher(value.strip()).matches()) {
+            try {
+                long n = Long.parseLong(value.strip());
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // too large for a long: named below, with the range
             }
-        } catch (NumberFormatException e) {
-            // named below, with the range
         }
         throw new UsageException(given + ": give a whole number " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
                 ? "of " + min + " or more" : "from " + min + " to " + max));
@@ -185,13 +190,16 @@ final class Moves {
     /**
      * The value of an option the command cannot do without.
      *
-     * @throws UsageException naming the option if it was not given
+     * @throws UsageException naming the option if it was not given or is blank
      */
     static String required(CommandLine line, String option, String argName, String command) {
         String value = line.getOptionValue(option);
         if (value == null) {
             throw new UsageException(command + " needs --" + option + " " + argName + "; see 'reslot " + command
                     + " --help'");
+        }
+        if (value.isBlank()) {
+            throw new UsageException("--" + option + " is blank; give " + argName);
         }
         return value;
     }

@@ -16,7 +16,7 @@ import org.apache.commons.cli.Options;
 /** {@code reslot rebalance [--weight NODE=W]... [--threshold PCT] [--use-empty-masters]}: evens out slots. */
 final class RebalanceCommand implements Command {
 
-    private static final String WEIGHT = "weight";
+    static final String WEIGHT = "weight";
     private static final String THRESHOLD = "threshold";
     private static final String USE_EMPTY_MASTERS = "use-empty-masters";
 

@@ -70,6 +70,10 @@ final class ResumeCommand implements Command {
     public int run(Invocation invocation) throws IOException {
         invocation.requireNoArguments();
         String id = invocation.line().getOptionValue(JOB);
+        if (id != null && id.isBlank()) {
+            throw new UsageException("--" + JOB + " is blank; give the ID of a job, or leave --job out for the newest "
+                    + "unfinished one");
+        }
         Moves.moverOptions(invocation.line(), MoverOptions.defaults()); // checked now, before connecting
         return Moves.run(invocation, name(), access -> {
             JobRecord job = find(access, id);

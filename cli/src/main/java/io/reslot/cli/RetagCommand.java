@@ -1,6 +1,7 @@
 package io.reslot.cli;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -186,7 +187,12 @@ final class RetagCommand implements Command {
             if (inline) {
                 throw new UsageException("give --rules FILE or --regex/--to (and --match), not both");
             }
-            return Rules.parse(Path.of(line.getOptionValue(RULES)));
+            String file = line.getOptionValue(RULES);
+            try {
+                return Rules.parse(Path.of(file));
+            } catch (InvalidPathException e) {
+                throw new UsageException("--" + RULES + " " + file + ": not a valid path: " + e.getReason());
+            }
         }
         if (!line.hasOption(REGEX) || !line.hasOption(TO)) {
             throw new UsageException("retag needs --rules FILE, or --regex RE and --to TEMPLATE; see 'reslot retag"

@@ -24,7 +24,8 @@ import io.reslot.slot.HashTag;
  * <ul>
  *   <li>there is at least one rule;
  *   <li>a glob is not empty and closes every {@code [};
- *   <li>the regex and the template are not blank, and the regex compiles;
+ *   <li>the regex and the template are not blank, and the regex has at most {@link #MAX_REGEX_LENGTH} characters and
+ *       compiles;
  *   <li>every group reference of the template is well formed and names a group of the regex;
  *   <li>every name the template gives has a hash tag that the template fixes: its first {@code '{'} is followed by a
  *       {@code '}'} with text or a group between them, and no group comes before that {@code '{'} (a group's text
@@ -43,6 +44,13 @@ import io.reslot.slot.HashTag;
  * <p>Immutable and thread-safe: {@link #rename} may be called from many threads at once.
  */
 public final class Rules {
+
+    /**
+     * The longest regex a rule may have, in characters. Far above any regex a key needs, and a bound on the time
+     * {@link Pattern#compile} takes, which grows with the square of the length of a literal run (100,000 characters
+     * take seconds).
+     */
+    public static final int MAX_REGEX_LENGTH = 4096;
 
     private final List<Rule> rules;
     private final Compiled[] compiled;
@@ -67,13 +75,13 @@ public final class Rules {
 
     /**
      * Reads and checks a rules file: JSON if its name ends in {@code .json}, YAML if in {@code .yaml} or
-     * {@code .yml}.
+     * {@code .yml}, with or without a byte order mark.
      *
      * @throws RewriteException {@link RewriteErrorCode#BAD_RULES} if the file cannot be read, has another name, is
      *     not well-formed, does not have the shape {@code {"rules": [{"match": ..., "regex": ..., "to": ...}]}}
-     *     (unknown or repeated properties, values that are not strings, no rules), or a rule fails a check of
-     *     {@link #of}. The message starts with the file's name, followed by {@code :line:column} when the problem
-     *     is at a place in the file
+     *     (unknown or repeated properties, values that are not strings, no rules), uses a YAML alias
+     *     ({@code *name}), or a rule fails a check of {@link #of}. The message starts with the file's name, followed
+     *     by {@code :line:column} when the problem is at a place in the file
      * @throws NullPointerException if {@code file} is null
      */
     public static Rules parse(Path file) {
@@ -186,6 +194,10 @@ public final class Rules {
             throw bad(where.at(index, rule.regex() == null ? null : "regex") + name + "'regex' is "
                     + (rule.regex() == null ? "missing" : "blank") + "; give a regular expression that matches the "
                     + "whole key, with groups for the parts the new name keeps");
+        }
+        if (rule.regex().length() > MAX_REGEX_LENGTH) {
+            throw bad(where.at(index, "regex") + name + "the regex is " + rule.regex().length() + " characters long; "
+                    + "give one of at most " + MAX_REGEX_LENGTH);
         }
         Pattern pattern;
         try {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -67,7 +68,9 @@ final class RulesFile {
     private static Rules parse(String text, String fileName, JsonFactory format) {
         List<Rule> rules;
         RulesFile file;
-        try (JsonParser parser = format.createParser(text)) {
+        // Jackson reads a byte order mark only from bytes; in text it would be a stray character.
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        try (JsonParser parser = format.createParser(body)) {
             file = new RulesFile(fileName, parser);
             rules = file.readRules();
         } catch (StreamReadException e) {
@@ -104,7 +107,7 @@ final class RulesFile {
 
     /** Reads {@code {"rules": [rule, ...]}} and nothing after it. */
     private List<Rule> readRules() throws IOException {
-        JsonToken token = parser.nextToken();
+        JsonToken token = next();
         if (token == null) {
             throw error(parser.currentLocation(), "the file is empty; it must hold an object with a 'rules' list");
         }
@@ -113,7 +116,7 @@ final class RulesFile {
             throw error(top, "the file must hold an object with a 'rules' list, not " + describe(token));
         }
         boolean seen = false;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        while (next() == JsonToken.FIELD_NAME) {
             String property = parser.currentName();
             JsonLocation at = parser.currentTokenLocation();
             if (!property.equals("rules")) {
@@ -123,18 +126,31 @@ final class RulesFile {
                 throw error(at, "'rules' is given twice");
             }
             seen = true;
-            parser.nextToken();
+            next();
             readList();
         }
         if (!seen) {
             throw error(top, "there is no 'rules' property; the file must hold an object with a 'rules' list");
         }
-        token = parser.nextToken();
+        token = next();
         if (token != null) {
             throw error(parser.currentTokenLocation(), "found " + describe(token) + " after the object that holds "
                     + "the rules; the file must hold that one object only");
         }
         return rules;
+    }
+
+    /**
+     * The next token. A YAML alias ({@code *name}) is refused: Jackson gives the anchor's name in place of the value
+     * it stands for, so a rule would silently get the wrong text.
+     */
+    private JsonToken next() throws IOException {
+        JsonToken token = parser.nextToken();
+        if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+            throw error(parser.currentTokenLocation(), "'*" + parser.getText() + "' is a YAML alias, which a rules "
+                    + "file cannot use; write the value out in full");
+        }
+        return token;
     }
 
     private void readList() throws IOException {
@@ -143,7 +159,7 @@ final class RulesFile {
             throw error(listAt, "'rules' must be a list of rules, not " + describe(parser.currentToken()));
         }
         JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+        while ((token = next()) != JsonToken.END_ARRAY) {
             readRule(token);
         }
         if (rules.isEmpty()) {
@@ -161,7 +177,7 @@ final class RulesFile {
         String[] values = new String[3];
         JsonLocation[] valuesAt = new JsonLocation[3];
         Set<String> seen = new HashSet<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        while (next() == JsonToken.FIELD_NAME) {
             String property = parser.currentName();
             JsonLocation propertyAt = parser.currentTokenLocation();
             int slot = Positions.slot(property);
@@ -172,7 +188,7 @@ final class RulesFile {
             if (!seen.add(property)) {
                 throw error(propertyAt, "rule " + number + ": '" + property + "' is given twice");
             }
-            token = parser.nextToken();
+            token = next();
             valuesAt[slot] = parser.currentTokenLocation();
             if (token == JsonToken.VALUE_STRING) {
                 values[slot] = parser.getText();
@@ -213,6 +229,7 @@ final class RulesFile {
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
             case VALUE_TRUE, VALUE_FALSE -> "a boolean";
             case VALUE_NULL -> "null";
+            case VALUE_EMBEDDED_OBJECT -> "binary data";
             default -> token.asString() == null ? token.name() : "'" + token.asString() + "'";
         };
     }

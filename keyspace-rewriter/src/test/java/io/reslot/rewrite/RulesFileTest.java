@@ -204,4 +204,44 @@ class RulesFileTest {
         assertBad("rules:\n  - regex: '(a)'\n    to: ' '\n", "r.yaml",
                 "r.yaml:3:9: rule 1: 'to' is blank; give the new name, such as user:{${id}}:${rest}");
     }
+
+    // Found by RulesFileFuzzTest.
+
+    @Test
+    void refusesAYamlAliasRatherThanReadingTheAnchorsName() {
+        // Jackson gives an alias as its anchor's name: rule 2's glob would have been "m".
+        assertBad("""
+                rules:
+                  - match: &m "user:*"
+                    regex: '^user:(.*)$'
+                    to: '{u}$1'
+                  - match: *m
+                    regex: '^x:(.*)$'
+                    to: '{x}$1'
+                """, "r.yaml", "r.yaml:5:12: '*m' is a YAML alias, which a rules file cannot use; write the value out "
+                + "in full");
+        assertBad("rules:\n  - &r {regex: '^a(.*)$', to: '{a}$1'}\n  - *r\n", "r.yaml",
+                "r.yaml:3:5: '*r' is a YAML alias, which a rules file cannot use; write the value out in full");
+    }
+
+    @Test
+    void readsAFileThatStartsWithAByteOrderMark() throws Exception {
+        assertThat(Rules.parse(write("rules.json", "\uFEFF" + JSON)).rules()).isEqualTo(EXPECTED);
+        assertThat(Rules.parse(write("rules.yaml", "\uFEFF" + YAML)).rules()).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void namesBinaryDataAsSuch() {
+        assertBad("rules: [{regex: !!binary aGVsbG8=, to: '{a}'}]", "r.yaml",
+                "r.yaml:1:17: rule 1: 'regex' must be a string, not binary data; put it in quotes");
+    }
+
+    @Test
+    void refusesARegexTooLongToCompileQuickly() {
+        String regex = "a".repeat(Rules.MAX_REGEX_LENGTH + 1);
+        assertBad("{\"rules\": [{\"regex\": \"" + regex + "\", \"to\": \"{a}\"}]}", "r.json",
+                "r.json:1:22: rule 1: the regex is 4097 characters long; give one of at most 4096");
+        assertThat(Rules.parse("{\"rules\": [{\"regex\": \"" + regex.substring(1) + "\", \"to\": \"{a}\"}]}",
+                "r.json").rules()).hasSize(1);
+    }
 }

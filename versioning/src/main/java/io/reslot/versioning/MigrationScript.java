@@ -88,12 +88,12 @@ record MigrationScript(List<Step> steps, String checksum) {
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         ScriptNode root;
         try (JsonParser parser = format.createParser(body)) {
-            if (parser.nextToken() == null) {
+            if (ScriptNode.next(parser, fileName) == null) {
                 throw VersioningException.badScript(fileName + ": the file is empty; it must hold an object with a "
                         + "'steps' list");
             }
             root = ScriptNode.read(parser, fileName);
-            JsonToken after = parser.nextToken();
+            JsonToken after = ScriptNode.next(parser, fileName);
             if (after != null) {
                 throw VersioningException.badScript(ScriptNode.where(fileName, parser.currentTokenLocation())
                         + "found more after the object that holds the steps; the file must hold that one object only");

@@ -13,7 +13,9 @@ import io.reslot.migrate.ClusterAccess;
 import io.reslot.migrate.Jobs;
 import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
+import io.reslot.migrate.NodeInfo;
 import io.reslot.migrate.Permissions;
+import io.reslot.migrate.Topology;
 import io.reslot.migrate.internal.Identity;
 import io.reslot.migrate.internal.LeaseLock;
 import io.reslot.rewrite.RewriteException;
@@ -70,8 +72,9 @@ public final class RedisVersioning implements AutoCloseable {
      * @return what was applied; nothing when everything is up to date
      * @throws VersioningException {@link VersioningErrorCode#BAD_SCRIPT} or {@link VersioningErrorCode#DUPLICATE_VERSION}
      *     if the migrations found are not valid; {@link VersioningErrorCode#LOCKED} if another run holds the lock;
-     *     {@link VersioningErrorCode#VALIDATION_FAILED} listing every problem {@link #validate()} would (all of these
-     *     before anything is changed); {@link VersioningErrorCode#FAILED} or {@link VersioningErrorCode#INTERRUPTED}
+     *     {@link VersioningErrorCode#VALIDATION_FAILED} listing every problem {@link #validate()} would;
+     *     {@link VersioningErrorCode#BAD_INPUT} if a script's step names a node that is not a master of the cluster
+     *     (see {@link #checkNodes}; all of these before anything is changed); {@link VersioningErrorCode#FAILED} or {@link VersioningErrorCode#INTERRUPTED}
      *     if a migration stopped part way: it is recorded as failed with its checkpoint, and the message says which
      *     step and that running again continues it
      */
@@ -84,6 +87,7 @@ public final class RedisVersioning implements AutoCloseable {
             for (Callback callback : config.callbacks()) {
                 callback.beforeMigrate();
             }
+            checkNodes(toApply(rows));
             List<MigrateResult.Applied> applied = new ArrayList<>();
             for (MigrationStates.Row row : toApply(rows)) {
                 applied.add(new Apply(this, lock, row).run());
@@ -100,6 +104,54 @@ public final class RedisVersioning implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Checks that every node the steps still to run of {@code rows} name (a target, a source, a node to drain or to
+     * weigh) is one master of the cluster now, so that such a script is refused before its history entry is written
+     * rather than recorded as failed at that step. Steps add no nodes and make no replica a master, so a name that
+     * fails here would fail there.
+     *
+     * @throws VersioningException {@link VersioningErrorCode#BAD_INPUT} naming the migration, the step and the node
+     */
+    private void checkNodes(List<MigrationStates.Row> rows) {
+        Topology topology = null;
+        for (MigrationStates.Row row : rows) {
+            List<Step> steps = row.found().steps();
+            for (int i = row.entry() == null ? 0 : row.entry().stepsDone(); i < steps.size(); i++) {
+                for (String ref : nodes(steps.get(i))) {
+                    topology = topology != null ? topology : access.topology();
+                    String problem;
+                    try {
+                        NodeInfo node = topology.node(ref);
+                        problem = node.isMaster() ? null : "'" + ref + "' is " + node.address() + ", a replica; name "
+                                + "a master";
+                    } catch (MigrateException e) {
+                        problem = e.getMessage();
+                    }
+                    if (problem != null) {
+                        throw new VersioningException(VersioningErrorCode.BAD_INPUT, row.info().name() + " step "
+                                + (i + 1) + " (" + steps.get(i).name() + "): " + problem + ". Nothing was changed");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The nodes {@code step} names. */
+    private static List<String> nodes(Step step) {
+        if (step instanceof Step.Reshard reshard) {
+            List<String> nodes = new ArrayList<>(reshard.from());
+            nodes.add(reshard.to());
+            return nodes;
+        }
+        if (step instanceof Step.MoveSlots moveSlots) {
+            return List.of(moveSlots.to());
+        }
+        if (step instanceof Step.Rebalance rebalance) {
+            return List.copyOf(rebalance.weight().keySet());
+        }
+        return step instanceof Step.Drain drain ? List.of(drain.node()) : List.of();
     }
 
     /**

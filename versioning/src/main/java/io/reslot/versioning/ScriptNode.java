@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * A JSON or YAML value read into a tree that remembers where in the file each value and each key is, so that a
@@ -42,6 +43,7 @@ sealed interface ScriptNode {
                 case VALUE_STRING -> "a string";
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
                 case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                case VALUE_EMBEDDED_OBJECT -> "binary data";
                 default -> "null";
             };
         }
@@ -74,7 +76,7 @@ sealed interface ScriptNode {
      *
      * @param fileName where the text comes from, for messages
      * @throws VersioningException {@link VersioningErrorCode#BAD_SCRIPT} if an object has a key twice (JSON and YAML
-     *     parsers would keep the last, which hides a mistake)
+     *     parsers would keep the last, which hides a mistake), or a value is a YAML alias (see {@link #next})
      * @throws IOException as the parser does, for text that is not well-formed
      */
     static ScriptNode read(JsonParser parser, String fileName) throws IOException {
@@ -82,10 +84,10 @@ sealed interface ScriptNode {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.START_OBJECT) {
             Map<String, Entry> entries = new LinkedHashMap<>();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            while (next(parser, fileName) == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonLocation keyAt = parser.currentTokenLocation();
-                parser.nextToken();
+                next(parser, fileName);
                 if (entries.containsKey(key)) {
                     throw VersioningException.badScript(where(fileName, keyAt) + "'" + key + "' is given twice; "
                             + "keep one");
@@ -96,12 +98,27 @@ sealed interface ScriptNode {
         }
         if (token == JsonToken.START_ARRAY) {
             List<ScriptNode> items = new ArrayList<>();
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
+            while (next(parser, fileName) != JsonToken.END_ARRAY) {
                 items.add(read(parser, fileName));
             }
             return new Sequence(Collections.unmodifiableList(items), at);
         }
         return new Scalar(token, parser.getText(), number(parser, token), at);
+    }
+
+    /**
+     * The parser's next token. A YAML alias ({@code *name}) is refused: Jackson gives the anchor's name in place of the
+     * value it stands for, so a step would silently get the wrong text.
+     *
+     * @throws VersioningException {@link VersioningErrorCode#BAD_SCRIPT} at the alias
+     */
+    static JsonToken next(JsonParser parser, String fileName) throws IOException {
+        JsonToken token = parser.nextToken();
+        if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+            throw VersioningException.badScript(where(fileName, parser.currentTokenLocation()) + "'*"
+                    + parser.getText() + "' is a YAML alias, which a script cannot use; write the value out in full");
+        }
+        return token;
     }
 
     private static Number number(JsonParser parser, JsonToken token) throws IOException {

@@ -492,4 +492,21 @@ class MigrationScriptTest {
                 + "'parallel'?");
         assertThat(StepParser.suggestion("xyz", List.of("window", "parallel"))).isEmpty();
     }
+
+    // Found by MigrationScriptFuzzTest.
+
+    @Test
+    void refusesAYamlAliasRatherThanReadingTheAnchorsName() {
+        // Jackson gives an alias as its anchor's name: the reshard would have gone to a node called "n".
+        assertBad("V1__x.yaml", "steps:\n  - drain: {node: &n 127.0.0.1:7000}\n  - reshard: {to: *n, slots: 10}\n",
+                "V1__x.yaml:3:19: '*n' is a YAML alias, which a script cannot use; write the value out in full");
+        assertBad("V1__x.yaml", "steps:\n  - &d {drain: {node: n}}\n  - *d\n",
+                "V1__x.yaml:3:5: '*d' is a YAML alias, which a script cannot use; write the value out in full");
+    }
+
+    @Test
+    void namesBinaryDataAsSuch() {
+        assertBadStep("drain: {node: !!binary aGVsbG8=}", "V1__x.yaml:2:19: drain: 'node' must be a node (a node id, "
+                + "a unique prefix of one, or HOST:PORT) in quotes, not binary data");
+    }
 }
