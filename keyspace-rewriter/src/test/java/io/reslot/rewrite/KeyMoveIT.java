@@ -227,13 +227,7 @@ class KeyMoveIT {
             CompletableFuture.allOf(moves.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
             Thread.sleep(200);
             moving.set(false);
-            long[] acknowledged = new long[counters];
-            for (Future<long[]> writer : writers) {
-                long[] counts = writer.get(60, TimeUnit.SECONDS);
-                for (int i = 0; i < counters; i++) {
-                    acknowledged[i] += counts[i];
-                }
-            }
+            long[] acknowledged = RetagTesting.acknowledged(writers, counters);
             pool.shutdown();
             long total = 0;
             for (int i = 0; i < counters; i++) {

@@ -28,6 +28,7 @@ import io.reslot.slot.KeySlot;
 import org.junit.jupiter.api.Test;
 
 import static io.reslot.rewrite.RetagTesting.access;
+import static io.reslot.rewrite.RetagTesting.acknowledged;
 import static io.reslot.rewrite.RetagTesting.assertRetagged;
 import static io.reslot.rewrite.RetagTesting.await;
 import static io.reslot.rewrite.RetagTesting.b;
@@ -147,13 +148,7 @@ class RetagIT {
             Thread.sleep(300);
             retagging.set(false);
         }
-        long[] acknowledged = new long[counters];
-        for (Future<long[]> writer : writers) {
-            long[] counts = writer.get(60, TimeUnit.SECONDS);
-            for (int i = 0; i < counters; i++) {
-                acknowledged[i] += counts[i];
-            }
-        }
+        long[] acknowledged = acknowledged(writers, counters);
         pool.shutdown();
         long total = 0;
         try (StatefulRedisClusterConnection<String, String> c = cluster.clusterClient().connect()) {

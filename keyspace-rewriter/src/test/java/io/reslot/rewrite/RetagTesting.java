@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.LettuceFutures;
@@ -67,6 +68,18 @@ final class RetagTesting {
             }
         }
         return calls;
+    }
+
+    /** The increments the writers had acknowledged, per counter, summed over the writers (each waited for 60 s). */
+    static long[] acknowledged(List<Future<long[]>> writers, int counters) throws Exception {
+        long[] acknowledged = new long[counters];
+        for (Future<long[]> writer : writers) {
+            long[] counts = writer.get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < counters; i++) {
+                acknowledged[i] += counts[i];
+            }
+        }
+        return acknowledged;
     }
 
     /** Waits for every reply and clears the list. */
