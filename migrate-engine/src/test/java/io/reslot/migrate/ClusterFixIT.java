@@ -178,4 +178,48 @@ class ClusterFixIT {
             fixAndVerify(access, keys, before, FixPlan.Kind.FINISH_MOVE);
         }
     }
+
+    /**
+     * The target master dies mid-move and its replica takes over: the source still names the dead target in its
+     * MIGRATING state, and the old target comes back as a replica. fix finishes the move on the new master, which
+     * holds the keys the target had received (replicated before the kill).
+     */
+    @Test
+    void finishesAMoveOnTheReplicaThatTookOverFromItsTarget() throws Exception {
+        try (LocalCluster withReplicas = LocalCluster.builder().masters(3).replicas(1)
+                .nodeTimeout(java.time.Duration.ofMillis(1500)).start();
+                ClusterAccess access = ClusterAccess.connect(MoverIT.seed(withReplicas))) {
+            Topology topology = access.topology();
+            NodeInfo source = topology.masters().get(0);
+            NodeInfo target = topology.masters().get(1);
+            int slot = TestData.slotsOf(source, 7, 1).next(0);
+            List<byte[]> keys = TestData.load(withReplicas, SlotSet.of(slot), 8);
+            Map<String, TestData.Entry> before = TestData.snapshot(withReplicas, keys);
+            on(access, target).clusterSetSlotImporting(slot, source.id());
+            on(access, source).clusterSetSlotMigrating(slot, target.id());
+            List<byte[]> moved = keys.subList(0, keys.size() / 2);
+            on(access, source).migrate(target.host(), target.port(), 0, 5000,
+                    SlotMigration.migrateArgs(access.options(), moved, false));
+            ClusterNode targetNode = withReplicas.nodes().stream().filter(n -> n.nodeId().equals(target.id()))
+                    .findFirst().orElseThrow();
+            ClusterNode replica = withReplicas.replicasOf(targetNode).get(0);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (TestData.countKeys(withReplicas, replica.nodeId(), slot) < moved.size()) {
+                assertThat(System.nanoTime()).as("the replica has the moved keys").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            withReplicas.kill(targetNode);
+            withReplicas.awaitReady(); // the replica took over
+            withReplicas.restart(targetNode); // back as the new master's replica
+
+            FixPlan plan = ClusterFix.plan(access);
+            assertThat(plan.actions()).as(plan.table()).extracting(FixPlan.Action::kind)
+                    .containsExactly(FixPlan.Kind.FINISH_MOVE);
+            assertThat(plan.actions().get(0).to().id()).isEqualTo(replica.nodeId());
+            FixOutcome outcome = ClusterFix.fix(access, MoverOptions.defaults(), MoveListener.NONE);
+            assertThat(outcome.after().problems()).as("%s", outcome.after().table()).isEmpty();
+            assertThat(access.topology().ownerOf(slot)).isEqualTo(replica.nodeId());
+            TestData.assertSame(before, TestData.snapshot(withReplicas, keys), 60_000);
+        }
+    }
 }
