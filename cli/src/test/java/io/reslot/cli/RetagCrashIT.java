@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetagCrashIT {
 
     private static final long SEED = 20_261_124L;
-    private static final int TRIALS = 5;
+    private static final int TRIALS = 3; // FaultsIT kills retags under traffic too
     private static final int ENTITIES = 10_000; // two keys each
     private static final Map<String, String> ENV = Map.of(Moves.LOCK_LEASE_ENV, "2000");
 
