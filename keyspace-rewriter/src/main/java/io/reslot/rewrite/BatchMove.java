@@ -130,11 +130,17 @@ final class BatchMove {
     private final ClusterAccess access;
     private final Topology topology;
     private final KeyMove single;
+    private final Retag.Hook hook;
 
     BatchMove(ClusterAccess access, KeyMove single) {
+        this(access, single, Retag.Hook.NONE);
+    }
+
+    BatchMove(ClusterAccess access, KeyMove single, Retag.Hook hook) {
         this.access = access;
         this.topology = access.topology();
         this.single = single;
+        this.hook = hook;
     }
 
     /**
@@ -167,7 +173,7 @@ final class BatchMove {
             CompletableFuture<List<Object>> movingLocally = local.isEmpty() ? null
                     : send(src, MOVE_LOCAL, args(replaceFlag(onConflict), local, i -> List.of(from.get(i), to.get(i))));
             if (!batch.isEmpty()) {
-                moveAcross(src, from, to, onConflict, batch, outcomes, copied);
+                moveAcross(source, src, from, to, onConflict, batch, outcomes, copied);
             }
             if (movingLocally != null) {
                 List<Object> results = await(movingLocally);
@@ -197,8 +203,9 @@ final class BatchMove {
      * restore on each target, delete the unchanged old keys. Sets the outcomes it settles, and {@code copied} for
      * the keys whose copy a RESTORE is known to have made.
      */
-    private void moveAcross(RedisAsyncCommands<byte[], byte[]> src, List<byte[]> from, List<byte[]> to,
-            OnConflict onConflict, List<Integer> batch, List<CompletableFuture<Outcome>> outcomes, boolean[] copied) {
+    private void moveAcross(NodeInfo source, RedisAsyncCommands<byte[], byte[]> src, List<byte[]> from,
+            List<byte[]> to, OnConflict onConflict, List<Integer> batch, List<CompletableFuture<Outcome>> outcomes,
+            boolean[] copied) {
         int n = from.size();
         List<Object> snapshot = run(src, SNAPSHOT_MANY, args(List.of(), batch, i -> List.of(from.get(i))));
         byte[][] payloads = new byte[n][];
@@ -250,6 +257,7 @@ final class BatchMove {
                 }
             }
         }
+        hook.at(Retag.Hook.Point.COPIED, source);
         if (!restored.isEmpty()) {
             List<Object> deleted = run(src, DELETE_MANY, args(List.of(), restored, i -> List.of(from.get(i), payloads[i],
                     bytes(Long.toString(expiries[i])))));

@@ -67,10 +67,32 @@ public final class Retag {
         void progress(RetagCounts total);
     }
 
+    /**
+     * Where a test can stop a run as a crash would, by throwing: nothing is tidied up on the way out (the lock
+     * aside), so the cluster is left as a killed run leaves it. Called from the scanning threads.
+     */
+    @FunctionalInterface
+    interface Hook {
+
+        /** A hook that does nothing. */
+        Hook NONE = (point, master) -> { };
+
+        void at(Point point, NodeInfo master);
+
+        /** The moments a killed run can leave a page in. */
+        enum Point {
+            /** On a page's source node: its keys bound for other nodes are copied, their old names not deleted. */
+            COPIED,
+            /** A page's keys are moved, its cursor is not saved (nor its journal cleared). */
+            MOVED
+        }
+    }
+
     private final ClusterAccess access;
     private final Rules rules;
     private final RetagOptions options;
     private final Listener listener;
+    private final Hook hook;
     private final KeyMove keyMove;
     private final BatchMove batchMove;
     private final AtomicReference<RetagCounts> total = new AtomicReference<>(RetagCounts.NONE);
@@ -78,13 +100,14 @@ public final class Retag {
     private final java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong();
     private LeaseLock lock;
 
-    private Retag(ClusterAccess access, Rules rules, RetagOptions options, Listener listener) {
+    private Retag(ClusterAccess access, Rules rules, RetagOptions options, Listener listener, Hook hook) {
         this.access = access;
         this.rules = rules;
         this.options = options;
         this.listener = listener;
+        this.hook = hook;
         this.keyMove = new KeyMove(access.keys().async());
-        this.batchMove = new BatchMove(access, keyMove);
+        this.batchMove = new BatchMove(access, keyMove, hook);
     }
 
     /**
@@ -97,7 +120,12 @@ public final class Retag {
      *     {@link RewriteErrorCode#STOPPED} or another code if it stopped part way; starting it again continues
      */
     public static RetagCounts run(ClusterAccess access, Rules rules, RetagOptions options, Listener listener) {
-        return new Retag(access, rules, options, listener).run();
+        return run(access, rules, options, listener, Hook.NONE);
+    }
+
+    /** {@link #run(ClusterAccess, Rules, RetagOptions, Listener)}, calling {@code hook} at each {@link Hook.Point}. */
+    static RetagCounts run(ClusterAccess access, Rules rules, RetagOptions options, Listener listener, Hook hook) {
+        return new Retag(access, rules, options, listener, hook).run();
     }
 
     private RetagCounts run() {
@@ -288,6 +316,7 @@ public final class Retag {
             total.accumulateAndGet(movePage(master, page.getKeys(), inFlight, pass, journal), RetagCounts::plus);
             cursor = page;
             if (pass == Pass.FIRST) {
+                hook.at(Hook.Point.MOVED, master);
                 // the cursor saved and the journal cleared at once: a stop between the two must not lose either
                 access.keys().sync().<Long>eval(CHECKPOINT, ScriptOutputType.INTEGER,
                         new byte[][] {STATE_KEY.getBytes(StandardCharsets.UTF_8), journal(master.id())},
