@@ -224,6 +224,14 @@ final class Ledger {
         return new Entries(copied, deleted);
     }
 
+    /** Deletes this ledger's keys in its journaled slots and in the slots of {@code names}, as {@link #clear} does. */
+    void discard(RedisAdvancedClusterAsyncCommands<byte[], byte[]> redis, List<byte[]> names) {
+        Set<Integer> tried = new LinkedHashSet<>(slots);
+        names.forEach(name -> tried.add(KeySlot.of(name)));
+        tried.forEach(slot -> written.add(ByteBuffer.wrap(key(slot))));
+        clear(redis);
+    }
+
     /**
      * Deletes the ledger keys this run wrote or read, once nothing needs them (the page's journal is gone). A failure
      * is ignored: the keys expire.

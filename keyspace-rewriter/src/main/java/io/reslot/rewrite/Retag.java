@@ -153,7 +153,7 @@ public final class Retag {
             if (!fingerprint.equals(saved.get("fingerprint"))) {
                 // another retag's progress, or none: start from the beginning
                 for (String id : masterIds(saved)) {
-                    access.keys().sync().del(journal(id)); // a ledger it names expires (Ledger.TTL)
+                    discardJournal(id);
                 }
                 access.metadata().sync().del(STATE_KEY);
                 access.metadata().sync().hset(STATE_KEY, "fingerprint", fingerprint);
@@ -215,6 +215,26 @@ public final class Retag {
      */
     private static byte[] journal(String masterId) {
         return (STATE_KEY + ":pending:" + masterId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Deletes the journal of {@code masterId}'s scan, left by a retag with other rules, and what can be found of its
+     * ledger: the keys in its journaled slots and in the slots of its old names (those in the slots of new names it
+     * gave, which these rules may not give, expire).
+     */
+    private void discardJournal(String masterId) {
+        byte[] key = journal(masterId);
+        byte[] value = access.keys().sync().get(key);
+        access.keys().sync().del(key); // first: a ledger is never read without its journal, never part of one
+        try {
+            Journal journal = Journal.decode(value);
+            Ledger ledger = Ledger.of(journal, topology);
+            if (ledger != null) {
+                ledger.discard(access.keys().async(), journal.names());
+            }
+        } catch (RewriteException e) {
+            // a damaged journal: nothing to learn from it
+        }
     }
 
     /**
