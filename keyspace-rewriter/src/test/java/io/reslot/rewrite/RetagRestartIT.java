@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,11 +16,14 @@ import java.util.stream.Collectors;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.reslot.migrate.ClusterAccess;
+import io.reslot.migrate.NodeInfo;
 import io.reslot.migrate.Topology;
 import io.reslot.rewrite.KeyMove.OnConflict;
+import io.reslot.sandbox.ClusterNode;
 import io.reslot.sandbox.LocalCluster;
 import io.reslot.sandbox.junit.WithLocalCluster;
 import io.reslot.slot.KeySlot;
@@ -27,7 +32,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.reslot.rewrite.RetagTesting.access;
+import static io.reslot.rewrite.RetagTesting.assertNoLedgerLeft;
 import static io.reslot.rewrite.RetagTesting.await;
+import static io.reslot.rewrite.RetagTesting.b;
 import static io.reslot.rewrite.RetagTesting.renamed;
 import static io.reslot.rewrite.RetagTesting.rules;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,6 +118,7 @@ class RetagRestartIT {
                         .isEqualTo(again.contains(old) ? "written again" : null);
             });
             assertThat(counts.left()).isEqualTo(again.size());
+            assertNoLedgerLeft(cluster);
         }
     }
 
@@ -150,6 +158,7 @@ class RetagRestartIT {
             }
             assertThat(counts.left()).isZero();
             assertThat(counts.skipped()).isZero();
+            assertNoLedgerLeft(cluster);
         }
     }
 
@@ -213,6 +222,91 @@ class RetagRestartIT {
                     assertThat(redis.get(renamed(other))).as(renamed(other)).isEqualTo("value of " + other);
                 }
             }
+            assertNoLedgerLeft(cluster);
+        }
+    }
+
+    /**
+     * A delete whose record no slot takes (here: the slots it tries are being moved away, and a node refuses a key of
+     * such a slot that it does not hold yet) does not happen: the move waits, and deletes once a slot takes the
+     * record.
+     */
+    @Test
+    void aDeleteWaitsUntilASlotTakesItsRecord(LocalCluster cluster) throws Exception {
+        try (ClusterAccess access = access(cluster);
+                StatefulRedisClusterConnection<String, String> c = cluster.clusterClient().connect()) {
+            Topology topology = access.topology();
+            String old = "wait:1:v";
+            for (int id = 1; topology.ownerOf(KeySlot.of(old)).equals(topology.ownerOf(KeySlot.of(renamed(old))));
+                    id++) {
+                old = "wait:" + id + ":v";
+            }
+            c.sync().set(old, "value");
+            Ledger ledger = Ledger.start(topology);
+            String source = topology.ownerOf(KeySlot.of(old));
+            String other = topology.masters().stream().map(NodeInfo::id).filter(id -> !id.equals(source))
+                    .findFirst().orElseThrow();
+            Set<Integer> tried = new TreeSet<>(List.of(KeySlot.of(old),
+                    topology.node(source).slots().stream().findFirst().orElseThrow()));
+            ClusterNode node = cluster.masters().stream().filter(m -> m.nodeId().equals(source)).findFirst()
+                    .orElseThrow();
+            try (StatefulRedisConnection<String, String> admin = cluster.connect(node)) {
+                CompletableFuture<KeyMove.Outcome> move;
+                tried.forEach(slot -> admin.sync().clusterSetSlotMigrating(slot, other));
+                try {
+                    move = new KeyMove(access.keys().async())
+                            .moveAsync(b(old), b(renamed(old)), OnConflict.FAIL, false, ledger).toCompletableFuture();
+                    Thread.sleep(300);
+                    assertThat(move).as("waiting for a slot to take the record").isNotDone();
+                    assertThat(c.sync().get(old)).isEqualTo("value");
+                    assertThat(c.sync().get(renamed(old))).isEqualTo("value");
+                } finally {
+                    tried.forEach(slot -> admin.sync().clusterSetSlotStable(slot));
+                }
+                assertThat(move.get(10, TimeUnit.SECONDS)).isEqualTo(KeyMove.Outcome.MOVED);
+            }
+            Ledger.Entries done = ledger.read(access.keys().async(), List.of(b(old)), List.of(b(renamed(old))));
+            assertThat(done.deleted(b(old))).isTrue();
+            assertThat(done.copied(b(renamed(old)))).isTrue();
+            assertThat(c.sync().exists(old)).isZero();
+            ledger.clear(access.keys().async());
+            assertNoLedgerLeft(cluster);
+        }
+    }
+
+    /**
+     * A journal that a reslot from before the ledger left (names only): nothing in it is known to be that run's copy,
+     * so a key found under both names is a conflict, and nothing is overwritten.
+     */
+    @Test
+    void aJournalWithoutALedgerMakesNoCopyTheRunsOwn(LocalCluster cluster) {
+        String space = "oldjournal";
+        try (ClusterAccess access = access(cluster);
+                StatefulRedisClusterConnection<String, String> c = cluster.clusterClient().connect()) {
+            RedisAdvancedClusterCommands<String, String> redis = c.sync();
+            Topology topology = access.topology();
+            load(c, topology, space);
+            String old = space + ":7:v";
+            String master = topology.ownerOf(KeySlot.of(old));
+            // a run of these rules that stopped on its first page: its fingerprint saved, no cursor yet
+            Retag.Hook stop = (point, node) -> {
+                throw new IllegalStateException("stopped before the checkpoint");
+            };
+            assertThatThrownBy(() -> Retag.run(access, rules(space), RetagOptions.defaults(), Retag.Listener.NONE,
+                    stop)).hasMessageContaining("stopped");
+            redis.set(renamed(old), "copied, perhaps");
+            redis.set(old, "written since");
+            byte[] journal = b(Retag.STATE_KEY + ":pending:" + master);
+            Journal stopped = Journal.decode(access.keys().sync().get(journal));
+            Ledger.of(stopped, topology).discard(access.keys().async(), stopped.names()); // what an older run had not
+            access.keys().sync().set(journal, Journal.encodeNames(List.of(b(old))));
+
+            assertThatThrownBy(() -> Retag.run(access, rules(space), RetagOptions.defaults(), Retag.Listener.NONE))
+                    .isInstanceOf(RewriteException.class)
+                    .extracting(e -> ((RewriteException) e).code()).isEqualTo(RewriteErrorCode.CONFLICT);
+
+            assertThat(redis.get(renamed(old))).isEqualTo("copied, perhaps");
+            assertThat(redis.get(old)).isEqualTo("written since");
         }
     }
 
