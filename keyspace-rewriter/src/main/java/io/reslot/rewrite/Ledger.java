@@ -44,8 +44,8 @@ import io.reslot.slot.SlotTags;
  * away refuses a key its node does not hold yet, so a script tries these in turn; the run started again reads every
  * one of them, for the journal's slots and every old and new name of the page. The keys are deleted once the page's
  * checkpoint deleted its journal; a run that dies leaves them to expire after {@link #TTL} (longer than any pause
- * between a stop and the next run is expected to be; should it expire first, its copies count as someone else's:
- * conflicts, nothing overwritten).
+ * between a stop and the next run is expected to be; should they expire first, nothing is known to be the run's own,
+ * and every key of the page found under both names is a conflict, for the policy to decide).
  */
 final class Ledger {
 
