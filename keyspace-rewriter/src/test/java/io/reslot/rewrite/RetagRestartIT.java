@@ -11,7 +11,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.RedisFuture;
@@ -133,10 +132,13 @@ class RetagRestartIT {
         try (ClusterAccess access = access(cluster);
                 StatefulRedisClusterConnection<String, String> c = cluster.clusterClient().connect()) {
             RedisAdvancedClusterCommands<String, String> redis = c.sync();
-            Map<String, Path> paths = load(c, access.topology(), space);
-            AtomicBoolean first = new AtomicBoolean(true);
+            Topology topology = access.topology();
+            Map<String, Path> paths = load(c, topology, space);
+            // every master stops there, so that no delete of the stopped run is under way when clients write
+            CyclicBarrier everyPageCopied = new CyclicBarrier(topology.masters().size());
             Retag.Hook hook = (point, master) -> {
-                if (point == Retag.Hook.Point.COPIED && first.getAndSet(false)) {
+                if (point == Retag.Hook.Point.COPIED) {
+                    awaitAll(everyPageCopied);
                     throw new IllegalStateException("stopped between copy and delete");
                 }
             };
