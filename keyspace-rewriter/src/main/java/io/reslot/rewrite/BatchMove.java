@@ -52,21 +52,18 @@ final class BatchMove {
 
     /**
      * ARGV after the ledger's: replace flag, then (name, absolute expiry or -1, payload) triples; per key 1 restored,
-     * 0 taken, -1 failed (or not recorded: the copies a ledger cannot list are taken back, unless they replaced a
-     * key); then the number of the ledger key written.
+     * 0 taken, -1 failed (or not recorded: nothing is restored that the ledger cannot list); then the number of the
+     * ledger key written.
      */
     private static final String RESTORE_MANY = Ledger.FUNCTION + KeyMove.RESTORE_FUNCTION + """
-            local out, news = {}, {}
+            local written = record()
+            if written < 0 then return unrecorded((#ARGV - base - 1) / 3, -1) end
+            local out = {}
             local replace = ARGV[base + 1] == '1'
             for i = base + 2, #ARGV, 3 do
               out[#out + 1] = restore(ARGV[i], ARGV[i + 1], ARGV[i + 2], replace)
-              if out[#out] == 1 then news[#news + 1] = ARGV[i] end
             end
-            local written = record(news)
-            if written < 0 then
-              for j = 1, #out do if out[j] == 1 then out[j] = -1 end end
-              if not replace then for _, name in ipairs(news) do redis.call('DEL', name) end end
-            end
+            correct(written, out, base + 2, 3)
             out[#out + 1] = written
             return out
             """;
@@ -77,7 +74,9 @@ final class BatchMove {
      * written.
      */
     private static final String DELETE_MANY = Ledger.FUNCTION + KeyMove.EXPIRY_FUNCTION + """
-            local out, olds = {}, {}
+            local written = record()
+            if written < 0 then return unrecorded((#ARGV - base) / 3, -1) end
+            local out = {}
             for i = base + 1, #ARGV, 3 do
               local key = ARGV[i]
               local ok, d = pcall(redis.call, 'DUMP', key)
@@ -93,29 +92,26 @@ final class BatchMove {
                 if (want < 0 and e >= 0) or (want >= 0 and (e < 0 or math.abs(e - want) > 1)) then
                   out[#out + 1] = -1
                 else
+                  redis.call('DEL', key)
                   out[#out + 1] = 1
-                  olds[#olds + 1] = key
                 end
               end
             end
-            local written = record(olds)
-            if written < 0 then
-              for j = 1, #out do if out[j] == 1 then out[j] = -1 end end
-            else
-              for _, key in ipairs(olds) do redis.call('DEL', key) end
-            end
+            correct(written, out, base + 1, 3)
             out[#out + 1] = written
             return out
             """;
 
     /**
      * ARGV after the ledger's: replace flag, then (old name, new name) pairs, both served by this node; per key 1
-     * moved, 0 missing, -1 new name taken, -2 failed (e.g. no longer served here, or not recorded: the copies are then
-     * taken back, unless they replaced a key); then the number of the ledger key written. Atomic, as every script is:
-     * nothing can change a key between its copy and its delete.
+     * moved, 0 missing, -1 new name taken, -2 failed (e.g. no longer served here, or not recorded: nothing is moved
+     * that the ledger cannot list); then the number of the ledger key written. Atomic, as every script is: nothing can
+     * change a key between its copy and its delete.
      */
     private static final String MOVE_LOCAL = Ledger.FUNCTION + KeyMove.EXPIRY_FUNCTION + KeyMove.RESTORE_FUNCTION + """
-            local out, olds, news = {}, {}, {}
+            local written = record()
+            if written < 0 then return unrecorded((#ARGV - base - 1) / 2, -2) end
+            local out = {}
             local replace = ARGV[base + 1] == '1'
             for i = base + 2, #ARGV, 2 do
               local key = ARGV[i]
@@ -126,20 +122,11 @@ final class BatchMove {
                 out[#out + 1] = 0
               else
                 local restored = restore(ARGV[i + 1], tostring(expiry(key)), d, replace)
+                if restored == 1 then redis.call('DEL', key) end
                 out[#out + 1] = restored == 1 and 1 or restored - 1
-                if restored == 1 then
-                  olds[#olds + 1] = key
-                  news[#news + 1] = ARGV[i + 1]
-                end
               end
             end
-            local written = record(olds)
-            if written < 0 then
-              for j = 1, #out do if out[j] == 1 then out[j] = -2 end end
-              if not replace then for _, name in ipairs(news) do redis.call('DEL', name) end end
-            else
-              for _, key in ipairs(olds) do redis.call('DEL', key) end
-            end
+            correct(written, out, base + 2, 2)
             out[#out + 1] = written
             return out
             """;
@@ -314,7 +301,7 @@ final class BatchMove {
         if (ledger == null) {
             return Ledger.NONE;
         }
-        return ledger.head(kind, nodeId, indexes.stream().limit(Ledger.KEY_SLOTS_TRIED).map(names::get).toList());
+        return ledger.head(kind, nodeId, indexes.stream().map(names::get).toList());
     }
 
     /**

@@ -67,14 +67,35 @@ record Journal(String pageId, List<Integer> slots, List<byte[]> names) {
         return new Journal(header[0], slots, decodeNames(value, end + 1));
     }
 
-    /** Names as one value: each as its length in decimal, a colon and its bytes. */
+    /**
+     * Names as one value: each as its length in decimal, a colon and its bytes. Written straight into one array: a
+     * move encodes every page's names several times (its journal, and each script's record).
+     */
     static byte[] encodeNames(List<byte[]> names) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int size = 0;
         for (byte[] name : names) {
-            out.writeBytes((name.length + ":").getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(name);
+            size += digits(name.length) + 1 + name.length;
         }
-        return out.toByteArray();
+        byte[] out = new byte[size];
+        int at = 0;
+        for (byte[] name : names) {
+            int end = at + digits(name.length);
+            for (int n = name.length, i = end - 1; i >= at; n /= 10, i--) {
+                out[i] = (byte) ('0' + n % 10);
+            }
+            out[end] = ':';
+            System.arraycopy(name, 0, out, end + 1, name.length);
+            at = end + 1 + name.length;
+        }
+        return out;
+    }
+
+    private static int digits(int n) {
+        int digits = 1;
+        for (int rest = n / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        return digits;
     }
 
     /**

@@ -152,25 +152,22 @@ public final class KeyMove {
             elseif e < 0 or math.abs(e - want) > 1 then
               return -1
             end
-            if record({KEYS[1]}) < 0 then return -2 end
+            if record() < 0 then return -2 end
             redis.call('DEL', KEYS[1])
             return 1
             """;
 
     /**
      * Restores KEYS[1] from the payload, absolute expiry (or -1) and replace flag in ARGV after the ledger's, and
-     * records the copy there: 1; the name is taken: 0; failed: -1; not recorded, so taken back (unless it replaced a
-     * key): -2.
+     * records the copy there: 1; the name is taken: 0; failed: -1; not recorded, so not restored: -2.
      */
     private static final String RESTORE_RECORDED = Ledger.FUNCTION + RESTORE_FUNCTION + """
-            local replace = ARGV[base + 3] == '1'
-            local restored = restore(KEYS[1], ARGV[base + 2], ARGV[base + 1], replace)
-            if restored ~= 1 then return restored end
-            if record({KEYS[1]}) < 0 then
-              if not replace then redis.call('DEL', KEYS[1]) end
-              return -2
-            end
-            return 1
+            if ARGV[base + 3] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            local written = record()
+            if written < 0 then return -2 end
+            local restored = restore(KEYS[1], ARGV[base + 2], ARGV[base + 1], ARGV[base + 3] == '1')
+            if written > 0 and restored ~= 1 then redis.call('HSET', ARGV[3 + written], ledger_field, '') end
+            return restored
             """;
 
     /**
@@ -180,7 +177,7 @@ public final class KeyMove {
     private static final String RENAME_RECORDED = Ledger.FUNCTION + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
             if ARGV[base + 1] ~= '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-            if record({KEYS[1]}) < 0 then return -2 end
+            if record() < 0 then return -2 end
             redis.call('RENAME', KEYS[1], KEYS[2])
             return 1
             """;

@@ -32,9 +32,9 @@ import io.reslot.slot.SlotTags;
  * the keys themselves tells these apart.
  *
  * <p>Each record is written by the very script that makes the change, on the node that makes it (the journal's
- * {@code {reslot}} node is usually another one), before the script's deletes and after its restores, which it takes
- * back if the record cannot be written: a killed run leaves no delete unrecorded, and no copy recorded that it did
- * not make. One record per script call, not per key: {@code HSET <ledger key> <field> <names>} and a
+ * {@code {reslot}} node is usually another one): before it changes anything (a script whose record no key takes
+ * changes nothing), and corrected before it ends to what it did. So a killed run leaves no delete unrecorded, and no
+ * copy recorded that it did not make. One record per script call, not per key: {@code HSET <ledger key> <field> <names>} and a
  * {@code PEXPIRE}, where the field is unique to the call and says what it records ({@code c}: copies, by new name;
  * {@code d}: deletes, by old name) and the names are encoded as in the {@link Journal}.
  *
@@ -53,35 +53,64 @@ final class Ledger {
     static final String PREFIX = "reslot:retag:ledger:";
     /** How long a ledger key outlives its last write, a safety net for runs that die. */
     static final Duration TTL = Duration.ofDays(7);
-    /** What a script's ARGV starts with when it keeps no ledger: no field, no key. */
-    static final List<byte[]> NONE = List.of(new byte[0], bytes("0"));
+    /** What a script's ARGV starts with when it keeps no ledger: no field, no names, no key. */
+    static final List<byte[]> NONE = List.of(new byte[0], new byte[0], bytes("0"));
 
     /**
-     * Lua that reads the ledger's arguments at the start of ARGV (the field, the number of keys to try, the keys) and
-     * defines {@code record(names)}: writes the names in the first of those keys this node takes, and returns its
-     * number, 0 if there is no ledger or nothing to record, -1 if no key took it. The script's own arguments start
-     * after {@code base}.
+     * Lua that reads the ledger's arguments at the start of ARGV (the field; the names of every key the script may
+     * change, encoded as in the {@link Journal}, by the caller, so that the script need not build the record; the
+     * number of keys to try, and the keys; the script's own arguments start after {@code base}) and defines:
+     * <ul>
+     *   <li>{@code record()}: writes the names in the first of those keys this node takes, and returns its number, 0
+     *       if there is no ledger or no name, -1 if no key took them;</li>
+     *   <li>{@code correct(c, out, first, step)}: after {@code record()} returned {@code c}, and the script's
+     *       reply {@code out} has 1 for each key it changed, writes over the record the names of those, when it did
+     *       not change them all; key {@code j} is {@code ARGV[first + step * (j - 1)]};</li>
+     *   <li>{@code unrecorded(n, code)}: the reply of a script that changed nothing because no key took its record:
+     *       {@code code} for each of its {@code n} keys, then -1.</li>
+     * </ul>
+     * A script records what it is about to do, does it, and corrects the record when some keys could not be done:
+     * scripts are atomic, so no one sees the record before the correction, and the keys are changed one by one in
+     * the order they are checked (a delete right after its key was read, while the node has it at hand).
      */
     static final String FUNCTION = """
-            local ledger_field, ledger_keys = ARGV[1], tonumber(ARGV[2])
-            local base = 2 + ledger_keys
-            local function record(names)
-              if ledger_field == '' or #names == 0 then return 0 end
-              local parts = {}
-              for i = 1, #names do parts[i] = #names[i] .. ':' .. names[i] end
-              local value = table.concat(parts)
+            local ledger_field, ledger_names, ledger_keys = ARGV[1], ARGV[2], tonumber(ARGV[3])
+            local base = 3 + ledger_keys
+            local function record()
+              if ledger_field == '' or ledger_names == '' then return 0 end
               for c = 1, ledger_keys do
-                if pcall(redis.call, 'HSET', ARGV[2 + c], ledger_field, value) then
-                  redis.call('PEXPIRE', ARGV[2 + c], '%d')
+                if pcall(redis.call, 'HSET', ARGV[3 + c], ledger_field, ledger_names) then
+                  redis.call('PEXPIRE', ARGV[3 + c], '%d')
                   return c
                 end
               end
               return -1
             end
+            local function correct(c, out, first, step)
+              if c <= 0 then return end
+              local all = true
+              for j = 1, #out do all = all and out[j] == 1 end
+              if all then return end
+              local parts, k = {}, 0
+              for j = 1, #out do
+                if out[j] == 1 then
+                  local name = ARGV[first + step * (j - 1)]
+                  parts[k + 1], parts[k + 2], parts[k + 3] = #name, ':', name
+                  k = k + 3
+                end
+              end
+              redis.call('HSET', ARGV[3 + c], ledger_field, table.concat(parts))
+            end
+            local function unrecorded(n, code)
+              local out = {}
+              for i = 1, n do out[i] = code end
+              out[n + 1] = -1
+              return out
+            end
             """.formatted(TTL.toMillis());
 
     /** Keys a script call tries beyond its node's journaled slot: the slots of the first few keys it touches. */
-    static final int KEY_SLOTS_TRIED = 3;
+    private static final int KEY_SLOTS_TRIED = 3;
 
     private final String pageId;
     private final List<Integer> slots;
@@ -129,7 +158,7 @@ final class Ledger {
 
     /**
      * The head of the ARGV of a script that runs on node {@code nodeId} and records {@code kind} ({@code 'c'} copies,
-     * {@code 'd'} deletes) for some of {@code keys}, all of them keys that node serves.
+     * {@code 'd'} deletes) for some of {@code keys}, all of them keys that node serves: every one it may change.
      */
     List<byte[]> head(char kind, String nodeId, List<byte[]> keys) {
         Set<Integer> tried = new LinkedHashSet<>();
@@ -140,27 +169,29 @@ final class Ledger {
         for (int i = 0; i < keys.size() && i < KEY_SLOTS_TRIED; i++) {
             tried.add(KeySlot.of(keys.get(i)));
         }
-        return head(kind, tried);
+        return head(kind, keys, tried);
     }
 
     /**
      * The head of the ARGV of a one-key script that records {@code kind} for {@code key}, on the node serving it: the
-     * key's own slot, then the journaled slot of the node the run's topology says serves it.
+     * journaled slot of the node the run's topology says serves it, then the key's own slot (where the key's node is
+     * another now, or that slot is being moved).
      */
     List<byte[]> head(char kind, byte[] key) {
         Set<Integer> tried = new LinkedHashSet<>();
         int slot = KeySlot.of(key);
-        tried.add(slot);
         String owner = topology.ownerOf(slot);
         if (owner != null && slotOf.containsKey(owner)) {
             tried.add(slotOf.get(owner));
         }
-        return head(kind, tried);
+        tried.add(slot);
+        return head(kind, List.of(key), tried);
     }
 
-    private List<byte[]> head(char kind, Set<Integer> tried) {
-        List<byte[]> head = new ArrayList<>(2 + tried.size());
+    private List<byte[]> head(char kind, List<byte[]> keys, Set<Integer> tried) {
+        List<byte[]> head = new ArrayList<>(3 + tried.size());
         head.add(bytes(kind + run + ":" + calls.incrementAndGet()));
+        head.add(Journal.encodeNames(keys));
         head.add(bytes(Integer.toString(tried.size())));
         tried.forEach(slot -> head.add(key(slot)));
         return head;
@@ -169,13 +200,13 @@ final class Ledger {
     /** A script with {@code head} reported writing its {@code index}th key (1-based; 0 or less: none). */
     void wrote(List<byte[]> head, long index) {
         if (index > 0) {
-            written.add(ByteBuffer.wrap(head.get(1 + (int) index)));
+            written.add(ByteBuffer.wrap(head.get(2 + (int) index)));
         }
     }
 
     /** A one-key script with {@code head} recorded its change, in one of the keys it tried. */
     void wroteAny(List<byte[]> head) {
-        for (int i = 2; i < head.size(); i++) {
+        for (int i = 3; i < head.size(); i++) {
             written.add(ByteBuffer.wrap(head.get(i)));
         }
     }
