@@ -264,25 +264,27 @@ final class Ledger {
     }
 
     /**
-     * Deletes the ledger keys this run wrote or read, once nothing needs them (the page's journal is gone). A failure
-     * is ignored: the keys expire.
+     * Deletes the ledger keys this run wrote or read, once nothing needs them (the page's journal is gone), and waits.
+     * A failure is ignored: the keys expire.
      */
     void clear(RedisAdvancedClusterAsyncCommands<byte[], byte[]> redis) {
-        List<RedisFuture<Long>> deletes = new ArrayList<>();
+        try {
+            clearAsync(redis).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("clearAsync completes normally", e);
+        }
+    }
+
+    /** {@link #clear}, without waiting: the stage completes, normally, once every delete is answered. */
+    CompletableFuture<Void> clearAsync(RedisAdvancedClusterAsyncCommands<byte[], byte[]> redis) {
+        List<CompletableFuture<Long>> deletes = new ArrayList<>();
         for (ByteBuffer key : written) {
-            deletes.add(redis.del(key.array()));
+            deletes.add(redis.del(key.array()).toCompletableFuture().exceptionally(e -> 0L)); // left to expire
         }
         written.clear();
-        for (RedisFuture<Long> delete : deletes) {
-            try {
-                delete.get();
-            } catch (ExecutionException e) {
-                // left to expire
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        return CompletableFuture.allOf(deletes.toArray(new CompletableFuture<?>[0]));
     }
 
     private static <T> T await(RedisFuture<T> reply) {

@@ -331,6 +331,7 @@ public final class Retag {
         Semaphore inFlight = new Semaphore(options.inFlight());
         ScanCursor cursor = ScanCursor.of(from);
         KeyScanCursor<byte[]> page;
+        CompletableFuture<Void> cleared = CompletableFuture.completedFuture(null);
         do {
             lock.checkHeld();
             page = node.scan(cursor, args);
@@ -346,11 +347,13 @@ public final class Retag {
                         ("cursor:" + master.id()).getBytes(StandardCharsets.UTF_8),
                         (page.isFinished() ? "done" : page.getCursor()).getBytes(StandardCharsets.UTF_8));
                 if (ledger != null) {
-                    ledger.clear(access.keys().async()); // after the checkpoint: with the journal gone, unread
+                    // after the checkpoint: with the journal gone, nothing reads it; answered while the next page moves
+                    cleared = cleared.thenCombine(ledger.clearAsync(access.keys().async()), (a, b) -> null);
                 }
             }
             listener.progress(total.get());
         } while (!page.isFinished());
+        cleared.join();
     }
 
     /**
