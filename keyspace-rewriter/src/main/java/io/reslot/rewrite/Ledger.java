@@ -34,9 +34,9 @@ import io.reslot.slot.SlotTags;
  * <p>Each record is written by the very script that makes the change, on the node that makes it (the journal's
  * {@code {reslot}} node is usually another one): before it changes anything (a script whose record no key takes
  * changes nothing), and corrected before it ends to what it did. So a killed run leaves no delete unrecorded, and no
- * copy recorded that it did not make. One record per script call, not per key: {@code HSET <ledger key> <field> <names>} and a
- * {@code PEXPIRE}, where the field is unique to the call and says what it records ({@code c}: copies, by new name;
- * {@code d}: deletes, by old name) and the names are encoded as in the {@link Journal}.
+ * copy recorded that it did not make. One record per script call, not per key: {@code HSET <ledger key> <field>
+ * <names>} and a {@code PEXPIRE}, where the field is unique to the call and says what it records ({@code c}: copies,
+ * by new name; {@code d}: deletes, by old name) and the names are encoded as in the {@link Journal}.
  *
  * <p>A ledger key, {@code reslot:retag:ledger:{<tag>}:<page id>}, is a key of the users' slots, hash-tagged into a
  * slot the node serves ({@link SlotTags#tagFor}): first the slot the page's journal names for that node (one per
