@@ -82,7 +82,7 @@ class RetagRestartIT {
             Map<String, String> values = new LinkedHashMap<>();
             paths.keySet().forEach(old -> values.put(old, changed.contains(old) ? "changed before its delete"
                     : "value of " + old));
-            CyclicBarrier everyPageMoved = new CyclicBarrier(topology.masters().size());
+            Retag.Hook stop = stopEveryMasterAt(Retag.Hook.Point.MOVED, topology);
             Retag.Hook hook = (point, master) -> {
                 if (point == Retag.Hook.Point.COPIED) {
                     for (String old : changed) {
@@ -90,14 +90,12 @@ class RetagRestartIT {
                             redis.set(old, "changed before its delete", SetArgs.Builder.xx());
                         }
                     }
-                } else {
-                    awaitAll(everyPageMoved);
-                    throw new IllegalStateException("stopped before the checkpoint");
                 }
+                stop.at(point, master);
             };
             RetagOptions options = RetagOptions.builder().onConflict(policy).scanCount(SCAN_COUNT).build();
             assertThatThrownBy(() -> Retag.run(access, rules(space), options, Retag.Listener.NONE, hook))
-                    .hasMessageContaining("stopped before the checkpoint");
+                    .hasMessageContaining("stopped at MOVED");
             values.forEach((old, value) -> {
                 assertThat(redis.exists(old)).as("%s (%s) moved by the stopped run", old, paths.get(old)).isZero();
                 assertThat(redis.get(renamed(old))).as(renamed(old)).isEqualTo(value);
@@ -135,16 +133,10 @@ class RetagRestartIT {
             Topology topology = access.topology();
             Map<String, Path> paths = load(c, topology, space);
             // every master stops there, so that no delete of the stopped run is under way when clients write
-            CyclicBarrier everyPageCopied = new CyclicBarrier(topology.masters().size());
-            Retag.Hook hook = (point, master) -> {
-                if (point == Retag.Hook.Point.COPIED) {
-                    awaitAll(everyPageCopied);
-                    throw new IllegalStateException("stopped between copy and delete");
-                }
-            };
+            Retag.Hook stop = stopEveryMasterAt(Retag.Hook.Point.COPIED, topology);
             RetagOptions options = RetagOptions.builder().scanCount(SCAN_COUNT).build();
-            assertThatThrownBy(() -> Retag.run(access, rules(space), options, Retag.Listener.NONE, hook))
-                    .hasMessageContaining("stopped between copy and delete");
+            assertThatThrownBy(() -> Retag.run(access, rules(space), options, Retag.Listener.NONE, stop))
+                    .hasMessageContaining("stopped at COPIED");
             Set<String> copied = paths.keySet().stream()
                     .filter(old -> redis.exists(old) == 1 && redis.exists(renamed(old)) == 1)
                     .collect(Collectors.toSet());
@@ -202,16 +194,10 @@ class RetagRestartIT {
             Map<String, Path> paths = load(c, topology, space);
             String old = space + ":7:v";
             redis.set(renamed(old), "taken");
-            CyclicBarrier everyPageMoved = new CyclicBarrier(topology.masters().size());
-            Retag.Hook hook = (point, master) -> {
-                if (point == Retag.Hook.Point.MOVED) {
-                    awaitAll(everyPageMoved);
-                    throw new IllegalStateException("stopped before the checkpoint");
-                }
-            };
+            Retag.Hook stop = stopEveryMasterAt(Retag.Hook.Point.MOVED, topology);
             RetagOptions options = RetagOptions.builder().onConflict(OnConflict.SKIP).scanCount(SCAN_COUNT).build();
-            assertThatThrownBy(() -> Retag.run(access, rules(space), options, Retag.Listener.NONE, hook))
-                    .hasMessageContaining("stopped before the checkpoint");
+            assertThatThrownBy(() -> Retag.run(access, rules(space), options, Retag.Listener.NONE, stop))
+                    .hasMessageContaining("stopped at MOVED");
 
             RetagCounts counts = Retag.run(access, rules(space), options, Retag.Listener.NONE);
 
@@ -292,7 +278,7 @@ class RetagRestartIT {
             String master = topology.ownerOf(KeySlot.of(old));
             // a run of these rules that stopped on its first page: its fingerprint saved, no cursor yet
             Retag.Hook stop = (point, node) -> {
-                throw new IllegalStateException("stopped before the checkpoint");
+                throw new IllegalStateException("stopped at its first page");
             };
             assertThatThrownBy(() -> Retag.run(access, rules(space), RetagOptions.defaults(), Retag.Listener.NONE,
                     stop)).hasMessageContaining("stopped");
@@ -348,11 +334,21 @@ class RetagRestartIT {
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
-    private static void awaitAll(CyclicBarrier barrier) {
-        try {
-            barrier.await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("the scans did not all reach the stop", e);
-        }
+    /**
+     * A hook that stops every master's scan at {@code point}, as a crash would, once all of them got there: so that
+     * no command of the stopped run is still under way when the test looks at the keys.
+     */
+    private static Retag.Hook stopEveryMasterAt(Retag.Hook.Point point, Topology topology) {
+        CyclicBarrier everyMaster = new CyclicBarrier(topology.masters().size());
+        return (at, master) -> {
+            if (at == point) {
+                try {
+                    everyMaster.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the scans did not all reach " + point, e);
+                }
+                throw new IllegalStateException("stopped at " + point);
+            }
+        };
     }
 }
