@@ -350,11 +350,12 @@ class FaultsIT {
     }
 
     /**
-     * Ends a trial as an operator would: a move with {@code resume} (it may find no job: the run finished, or died
-     * before storing one), a retag or a migration by running it again; each as often as the dead run's lock refuses
-     * it. If {@code check} then still finds the cluster unhealthy (a slot left open by a node that died), {@code fix}.
+     * Ends a trial as an operator would: a move with {@code resume}, or, when resume finds no job (the run died
+     * before storing it, or after finishing it), by running the command again; a retag or a migration by running it
+     * again; each as often as the dead run's lock refuses it. If {@code check} then still finds the cluster unhealthy
+     * (a slot left open by a node that died), {@code fix}.
      *
-     * @return how it ended: "run", "resume", "re-run", with "+ fix" if fix was needed
+     * @return how it ended: "run", "resume", "re-run", "... failed", with "+ fix" if fix was needed
      */
     private String finish(LocalCluster cluster, Operation op, String[] args, ReslotJar.Run run) throws Exception {
         String how = run.exit() == 0 ? "run" : null;
@@ -367,7 +368,9 @@ class FaultsIT {
                 System.out.println("FaultsIT: resume exited " + resumed.run().exit() + ": " + resumed.run().stderr());
                 how = "resume failed";
             }
-        } else if (how == null) {
+        }
+        if (how == null) {
+            // a retag or a migration; or a move killed before it stored its job, which moved nothing yet
             ReslotJar.Completed again = ReslotJar.runUntilUnlocked(tmp, ENV, cluster, LOCKED_FOR_MILLIS, args);
             if (again.run().exit() == 0) {
                 how = "re-run";
@@ -383,7 +386,6 @@ class FaultsIT {
             how = (how == null ? "" : how + " + ") + "fix";
             TestClusters.awaitHealthy(cluster);
         }
-        assertThat(how).as("the run, resume or fix completed it").isNotNull();
         return how;
     }
 
