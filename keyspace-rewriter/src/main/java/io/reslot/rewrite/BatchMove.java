@@ -51,35 +51,33 @@ final class BatchMove {
             """;
 
     /**
-     * Lua that defines {@code restore(name, expiry, payload, replace)}: {@code RESTORE} with the absolute expiry
-     * given as text ({@code "-1"}: none); 1 restored, 0 the name is taken, -1 failed (e.g. not served here).
+     * ARGV after the ledger's: replace flag, then (name, absolute expiry or -1, payload) triples; per key 1 restored,
+     * 0 taken, -1 failed (or not recorded: nothing is restored that the ledger cannot list); then the number of the
+     * ledger key written.
      */
-    private static final String RESTORE_FUNCTION = """
-            local function restore(name, e, payload, replace)
-              local args = {'RESTORE', name, e == '-1' and '0' or e, payload}
-              if e ~= '-1' then args[#args + 1] = 'ABSTTL' end
-              if replace then args[#args + 1] = 'REPLACE' end
-              local ok, err = pcall(redis.call, unpack(args))
-              if ok then return 1 end
-              if string.find(type(err) == 'table' and err.err or tostring(err), 'BUSYKEY') then return 0 end
-              return -1
-            end
-            """;
-
-    /** ARGV: replace flag, then (name, absolute expiry or -1, payload) triples; per key 1 restored, 0 taken, -1 failed. */
-    private static final String RESTORE_MANY = RESTORE_FUNCTION + """
+    private static final String RESTORE_MANY = Ledger.FUNCTION + KeyMove.RESTORE_FUNCTION + """
+            local written = record()
+            if written < 0 then return unrecorded((#ARGV - base - 1) / 3, -1) end
             local out = {}
-            local replace = ARGV[1] == '1'
-            for i = 2, #ARGV, 3 do
+            local replace = ARGV[base + 1] == '1'
+            for i = base + 2, #ARGV, 3 do
               out[#out + 1] = restore(ARGV[i], ARGV[i + 1], ARGV[i + 2], replace)
             end
+            correct(written, out, base + 2, 3)
+            out[#out + 1] = written
             return out
             """;
 
-    /** ARGV: (name, payload, expiry) triples; per key 1 deleted, 0 gone, -1 changed (or not served here). */
-    private static final String DELETE_MANY = KeyMove.EXPIRY_FUNCTION + """
+    /**
+     * ARGV after the ledger's: (name, payload, expiry) triples; per key 1 deleted, 0 gone, -1 changed (or not served
+     * here, or not recorded: nothing is deleted that the ledger cannot list); then the number of the ledger key
+     * written.
+     */
+    private static final String DELETE_MANY = Ledger.FUNCTION + KeyMove.EXPIRY_FUNCTION + """
+            local written = record()
+            if written < 0 then return unrecorded((#ARGV - base) / 3, -1) end
             local out = {}
-            for i = 1, #ARGV, 3 do
+            for i = base + 1, #ARGV, 3 do
               local key = ARGV[i]
               local ok, d = pcall(redis.call, 'DUMP', key)
               if not ok then
@@ -99,17 +97,23 @@ final class BatchMove {
                 end
               end
             end
+            correct(written, out, base + 1, 3)
+            out[#out + 1] = written
             return out
             """;
 
     /**
-     * ARGV: replace flag, then (old name, new name) pairs, both served by this node; per key 1 moved, 0 missing,
-     * -1 new name taken, -2 failed (e.g. no longer served here). Atomic per key, as every script is.
+     * ARGV after the ledger's: replace flag, then (old name, new name) pairs, both served by this node; per key 1
+     * moved, 0 missing, -1 new name taken, -2 failed (e.g. no longer served here, or not recorded: nothing is moved
+     * that the ledger cannot list); then the number of the ledger key written. Atomic, as every script is: nothing can
+     * change a key between its copy and its delete.
      */
-    private static final String MOVE_LOCAL = KeyMove.EXPIRY_FUNCTION + RESTORE_FUNCTION + """
+    private static final String MOVE_LOCAL = Ledger.FUNCTION + KeyMove.EXPIRY_FUNCTION + KeyMove.RESTORE_FUNCTION + """
+            local written = record()
+            if written < 0 then return unrecorded((#ARGV - base - 1) / 2, -2) end
             local out = {}
-            local replace = ARGV[1] == '1'
-            for i = 2, #ARGV, 2 do
+            local replace = ARGV[base + 1] == '1'
+            for i = base + 2, #ARGV, 2 do
               local key = ARGV[i]
               local ok, d = pcall(redis.call, 'DUMP', key)
               if not ok then
@@ -118,31 +122,41 @@ final class BatchMove {
                 out[#out + 1] = 0
               else
                 local restored = restore(ARGV[i + 1], tostring(expiry(key)), d, replace)
-                if restored == 1 then
-                  redis.call('DEL', key)
-                end
+                if restored == 1 then redis.call('DEL', key) end
                 out[#out + 1] = restored == 1 and 1 or restored - 1
               end
             end
+            correct(written, out, base + 2, 2)
+            out[#out + 1] = written
             return out
             """;
 
     private final ClusterAccess access;
     private final Topology topology;
     private final KeyMove single;
+    private final Retag.Hook hook;
 
     BatchMove(ClusterAccess access, KeyMove single) {
+        this(access, access.topology(), single, Retag.Hook.NONE);
+    }
+
+    /** @param topology who serves which slot: where each key's scripts are sent */
+    BatchMove(ClusterAccess access, Topology topology, KeyMove single, Retag.Hook hook) {
         this.access = access;
-        this.topology = access.topology();
+        this.topology = topology;
         this.single = single;
+        this.hook = hook;
     }
 
     /**
      * Moves {@code from.get(i)} to {@code to.get(i)} for every i; the keys were listed by {@code source}'s SCAN.
      *
+     * @param ledger where each script records the copies it makes and the old names it deletes (see {@link Ledger});
+     *     {@code null} for none
      * @return one stage per key, in order, each as {@link KeyMove#moveAsync} would complete it
      */
-    List<CompletableFuture<Outcome>> move(NodeInfo source, List<byte[]> from, List<byte[]> to, OnConflict onConflict) {
+    List<CompletableFuture<Outcome>> move(NodeInfo source, List<byte[]> from, List<byte[]> to, OnConflict onConflict,
+            Ledger ledger) {
         int n = from.size();
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -156,7 +170,7 @@ final class BatchMove {
             for (int i = 0; i < n; i++) {
                 int slot = KeySlot.of(to.get(i));
                 if (KeySlot.of(from.get(i)) == slot) {
-                    outcomes.set(i, single(from, to, i, onConflict, false)); // a rename: one command already
+                    outcomes.set(i, single(from, to, i, onConflict, false, ledger)); // a rename: one command
                 } else if (source.id().equals(topology.ownerOf(slot))) {
                     local.add(i);
                 } else {
@@ -164,13 +178,15 @@ final class BatchMove {
                 }
             }
             // sent now, read after the other keys' snapshot: the node works on both while this waits
+            List<byte[]> localHead = local.isEmpty() ? null : head(ledger, 'd', source.id(), local, from);
             CompletableFuture<List<Object>> movingLocally = local.isEmpty() ? null
-                    : send(src, MOVE_LOCAL, args(replaceFlag(onConflict), local, i -> List.of(from.get(i), to.get(i))));
+                    : send(src, MOVE_LOCAL, args(concat(localHead, replaceFlag(onConflict)), local,
+                            i -> List.of(from.get(i), to.get(i))));
             if (!batch.isEmpty()) {
-                moveAcross(src, from, to, onConflict, batch, outcomes, copied);
+                moveAcross(source, src, from, to, onConflict, batch, outcomes, copied, ledger);
             }
             if (movingLocally != null) {
-                List<Object> results = await(movingLocally);
+                List<Object> results = wrote(ledger, localHead, await(movingLocally));
                 for (int j = 0; j < local.size(); j++) {
                     int i = local.get(j);
                     long result = (Long) results.get(j);
@@ -182,11 +198,11 @@ final class BatchMove {
         } catch (RedisException | CompletionException e) {
             // A whole script failed: every key not settled goes one by one, as ours only where a RESTORE is known to
             // have made the copy. Elsewhere the new name may hold another key that a RESTORE found there; if it
-            // holds a copy of ours after all, that is a conflict, and the page's journal lets the next run finish it.
+            // holds a copy of ours after all, that is a conflict, and the page's ledger lets the next run finish it.
         }
         for (int i = 0; i < n; i++) {
             if (outcomes.get(i) == null) {
-                outcomes.set(i, single(from, to, i, onConflict, copied[i]));
+                outcomes.set(i, single(from, to, i, onConflict, copied[i], ledger));
             }
         }
         return outcomes;
@@ -197,8 +213,9 @@ final class BatchMove {
      * restore on each target, delete the unchanged old keys. Sets the outcomes it settles, and {@code copied} for
      * the keys whose copy a RESTORE is known to have made.
      */
-    private void moveAcross(RedisAsyncCommands<byte[], byte[]> src, List<byte[]> from, List<byte[]> to,
-            OnConflict onConflict, List<Integer> batch, List<CompletableFuture<Outcome>> outcomes, boolean[] copied) {
+    private void moveAcross(NodeInfo source, RedisAsyncCommands<byte[], byte[]> src, List<byte[]> from,
+            List<byte[]> to, OnConflict onConflict, List<Integer> batch, List<CompletableFuture<Outcome>> outcomes,
+            boolean[] copied, Ledger ledger) {
         int n = from.size();
         List<Object> snapshot = run(src, SNAPSHOT_MANY, args(List.of(), batch, i -> List.of(from.get(i))));
         byte[][] payloads = new byte[n][];
@@ -208,14 +225,14 @@ final class BatchMove {
             int i = batch.get(j);
             Object payload = snapshot.get(2 * j);
             if (!(payload instanceof byte[] bytes)) {
-                outcomes.set(i, single(from, to, i, onConflict, false)); // missing, or no longer here
+                outcomes.set(i, single(from, to, i, onConflict, false, ledger)); // missing, or no longer here
                 continue;
             }
             payloads[i] = bytes;
             expiries[i] = (Long) snapshot.get(2 * j + 1);
             String owner = topology.ownerOf(KeySlot.of(to.get(i)));
             if (owner == null) {
-                outcomes.set(i, single(from, to, i, onConflict, false));
+                outcomes.set(i, single(from, to, i, onConflict, false, ledger));
             } else {
                 byTarget.computeIfAbsent(owner, t -> new ArrayList<>()).add(i);
             }
@@ -223,9 +240,12 @@ final class BatchMove {
         List<Integer> restored = new ArrayList<>();
         // every target node restores its share at the same time
         Map<String, CompletableFuture<List<Object>>> restoring = new LinkedHashMap<>();
+        Map<String, List<byte[]>> heads = new LinkedHashMap<>();
         for (Map.Entry<String, List<Integer>> target : byTarget.entrySet()) {
             List<Integer> keys = target.getValue();
-            List<byte[]> args = args(replaceFlag(onConflict), keys,
+            List<byte[]> head = head(ledger, 'c', target.getKey(), keys, to);
+            heads.put(target.getKey(), head);
+            List<byte[]> args = args(concat(head, replaceFlag(onConflict)), keys,
                     i -> List.of(to.get(i), bytes(Long.toString(expiries[i])), payloads[i]));
             restoring.put(target.getKey(), send(access.connection(topology.node(target.getKey())).async(),
                     RESTORE_MANY, args));
@@ -234,7 +254,7 @@ final class BatchMove {
             List<Integer> keys = target.getValue();
             List<Object> results;
             try {
-                results = await(restoring.get(target.getKey()));
+                results = wrote(ledger, heads.get(target.getKey()), await(restoring.get(target.getKey())));
             } catch (CompletionException e) {
                 // unknown which copies were made: one by one, none as ours (see the end of this method)
                 continue;
@@ -246,27 +266,60 @@ final class BatchMove {
                     copied[i] = true;
                 } else {
                     // taken (the policy decides, on a fresh read) or failed (e.g. the slot moved): one by one
-                    outcomes.set(i, single(from, to, i, onConflict, false));
+                    outcomes.set(i, single(from, to, i, onConflict, false, ledger));
                 }
             }
         }
+        hook.at(Retag.Hook.Point.COPIED, source);
         if (!restored.isEmpty()) {
-            List<Object> deleted = run(src, DELETE_MANY, args(List.of(), restored, i -> List.of(from.get(i), payloads[i],
-                    bytes(Long.toString(expiries[i])))));
+            List<byte[]> head = head(ledger, 'd', source.id(), restored, from);
+            List<Object> deleted = wrote(ledger, head, run(src, DELETE_MANY, args(head, restored,
+                    i -> List.of(from.get(i), payloads[i], bytes(Long.toString(expiries[i]))))));
             for (int j = 0; j < restored.size(); j++) {
                 int i = restored.get(j);
                 long result = (Long) deleted.get(j);
                 outcomes.set(i, result == 1 ? CompletableFuture.completedFuture(Outcome.MOVED)
                         : result == 0 ? single.discardCopyAsync(to.get(i), payloads[i]).toCompletableFuture()
-                        // changed since it was read: the copy under the new name is ours, copy again
-                        : single(from, to, i, onConflict, true));
+                        // changed since it was read (or its delete could not be recorded): the copy under the new
+                        // name is ours, copy again
+                        : single(from, to, i, onConflict, true, ledger));
             }
         }
     }
 
     private CompletableFuture<Outcome> single(List<byte[]> from, List<byte[]> to, int i, OnConflict onConflict,
-            boolean ours) {
-        return single.moveAsync(from.get(i), to.get(i), onConflict, ours).toCompletableFuture();
+            boolean ours, Ledger ledger) {
+        return single.moveAsync(from.get(i), to.get(i), onConflict, ours, ledger).toCompletableFuture();
+    }
+
+    /**
+     * The ledger's arguments for a script on node {@code nodeId} that records {@code kind} for some of the
+     * {@code names} that {@code indexes} point to ({@link Ledger#NONE} without a ledger).
+     */
+    private static List<byte[]> head(Ledger ledger, char kind, String nodeId, List<Integer> indexes,
+            List<byte[]> names) {
+        if (ledger == null) {
+            return Ledger.NONE;
+        }
+        return ledger.head(kind, nodeId, indexes.stream().map(names::get).toList());
+    }
+
+    /**
+     * A script's reply without its last element, the number of the ledger key it wrote (given to the ledger): one
+     * result per key.
+     */
+    private static List<Object> wrote(Ledger ledger, List<byte[]> head, List<Object> reply) {
+        long written = (Long) reply.get(reply.size() - 1);
+        if (ledger != null) {
+            ledger.wrote(head, written);
+        }
+        return reply.subList(0, reply.size() - 1);
+    }
+
+    private static List<byte[]> concat(List<byte[]> a, List<byte[]> b) {
+        List<byte[]> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** {@code head}, then what {@code of} gives for each of {@code indexes}: a script's ARGV. */

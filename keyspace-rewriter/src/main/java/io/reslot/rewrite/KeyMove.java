@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RestoreArgs;
@@ -40,7 +42,9 @@ import io.reslot.slot.KeySlot;
  * under both names is a conflict even when both hold the same value: a client writing the old name after the key
  * moved can make it equal to the moved copy by chance, and deleting it would lose those writes. Only the caller
  * knows whether the new name holds its own unfinished copy (a run killed between copy and delete); it says so with
- * {@code ours}, and the copy is then overwritten with the old key's current value before the old key is deleted.
+ * {@code ours}, and the copy is then overwritten with the old key's current value before the old key is deleted. A
+ * {@link Retag} learns that from the {@link Ledger} it hands each move: the copy and the delete are then made by
+ * scripts that record them there.
  * Expiries are exact on Redis 7 ({@code PEXPIRETIME}); on 6.2 they are derived from {@code TIME} and {@code PTTL}
  * in one script, within a millisecond.
  *
@@ -51,6 +55,11 @@ public final class KeyMove {
 
     /** Copies made for one key before giving up because a client keeps changing it. */
     public static final int MAX_ATTEMPTS = 10;
+    /** Tries of a script whose record no slot took (see {@link Ledger}), and the wait between two. */
+    private static final int LEDGER_WAITS = 100;
+    private static final long LEDGER_WAIT_MILLIS = 20;
+    private static final byte[] ZERO = {'0'};
+    private static final byte[] ONE = {'1'};
 
     /** What to do when the new name is taken by a different key. */
     public enum OnConflict {
@@ -105,6 +114,22 @@ public final class KeyMove {
             end
             """;
 
+    /**
+     * Lua that defines {@code restore(name, expiry, payload, replace)}: {@code RESTORE} with the absolute expiry
+     * given as text ({@code "-1"}: none); 1 restored, 0 the name is taken, -1 failed (e.g. not served here).
+     */
+    static final String RESTORE_FUNCTION = """
+            local function restore(name, e, payload, replace)
+              local args = {'RESTORE', name, e == '-1' and '0' or e, payload}
+              if e ~= '-1' then args[#args + 1] = 'ABSTTL' end
+              if replace then args[#args + 1] = 'REPLACE' end
+              local ok, err = pcall(redis.call, unpack(args))
+              if ok then return 1 end
+              if string.find(type(err) == 'table' and err.err or tostring(err), 'BUSYKEY') then return 0 end
+              return -1
+            end
+            """;
+
     /** {@code {payload, absolute expiry in ms or -1}} of KEYS[1], or nil when it does not exist. */
     private static final String SNAPSHOT = EXPIRY_FUNCTION + """
             local d = redis.call('DUMP', KEYS[1])
@@ -112,19 +137,48 @@ public final class KeyMove {
             return {d, expiry(KEYS[1])}
             """;
 
-    /** Deletes KEYS[1] if its payload is ARGV[1] and its expiry ARGV[2]: 1; gone: 0; changed: -1. */
-    private static final String DELETE_IF_UNCHANGED = EXPIRY_FUNCTION + """
+    /**
+     * Deletes KEYS[1] if its payload and expiry are the ones in ARGV after the ledger's (see {@link Ledger#FUNCTION}),
+     * recording the delete there: 1; gone: 0; changed: -1; not recorded, so not deleted: -2.
+     */
+    private static final String DELETE_IF_UNCHANGED = Ledger.FUNCTION + EXPIRY_FUNCTION + """
             local d = redis.call('DUMP', KEYS[1])
             if not d then return 0 end
-            if d ~= ARGV[1] then return -1 end
+            if d ~= ARGV[base + 1] then return -1 end
             local e = expiry(KEYS[1])
-            local want = tonumber(ARGV[2])
+            local want = tonumber(ARGV[base + 2])
             if want < 0 then
               if e >= 0 then return -1 end
             elseif e < 0 or math.abs(e - want) > 1 then
               return -1
             end
+            if record() < 0 then return -2 end
             redis.call('DEL', KEYS[1])
+            return 1
+            """;
+
+    /**
+     * Restores KEYS[1] from the payload, absolute expiry (or -1) and replace flag in ARGV after the ledger's, and
+     * records the copy there: 1; the name is taken: 0; failed: -1; not recorded, so not restored: -2.
+     */
+    private static final String RESTORE_RECORDED = Ledger.FUNCTION + RESTORE_FUNCTION + """
+            if ARGV[base + 3] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            local written = record()
+            if written < 0 then return -2 end
+            local restored = restore(KEYS[1], ARGV[base + 2], ARGV[base + 1], ARGV[base + 3] == '1')
+            if written > 0 and restored ~= 1 then redis.call('HSET', ARGV[3 + written], ledger_field, '') end
+            return restored
+            """;
+
+    /**
+     * Renames KEYS[1] to KEYS[2] (one slot), overwriting it if the flag in ARGV after the ledger's says so, and records
+     * the old name's delete there: 1; the new name is taken: 0; KEYS[1] is gone: -1; not recorded, so not renamed: -2.
+     */
+    private static final String RENAME_RECORDED = Ledger.FUNCTION + """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            if ARGV[base + 1] ~= '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+            if record() < 0 then return -2 end
+            redis.call('RENAME', KEYS[1], KEYS[2])
             return 1
             """;
 
@@ -170,9 +224,18 @@ public final class KeyMove {
      *     then overwritten whatever the policy. Say so only for keys whose move was under way when a run stopped
      */
     public CompletionStage<Outcome> moveAsync(byte[] from, byte[] to, OnConflict onConflict, boolean ours) {
+        return moveAsync(from, to, onConflict, ours, null);
+    }
+
+    /**
+     * {@link #moveAsync(byte[], byte[], OnConflict, boolean)}, recording in {@code ledger} (if not {@code null}) each
+     * copy it makes and each old name it deletes, in the scripts that make them.
+     */
+    CompletionStage<Outcome> moveAsync(byte[] from, byte[] to, OnConflict onConflict, boolean ours, Ledger ledger) {
+        OnConflict policy = ours ? OnConflict.REPLACE : onConflict;
         CompletionStage<Outcome> moved = KeySlot.of(from) == KeySlot.of(to)
-                ? rename(from, to, ours ? OnConflict.REPLACE : onConflict)
-                : copy(from, to, ours ? OnConflict.REPLACE : onConflict, 1);
+                ? (ledger == null ? rename(from, to, policy) : rename(from, to, policy, ledger, 0))
+                : copy(from, to, policy, 1, ledger);
         return moved.handle(KeyMove::rethrow);
     }
 
@@ -191,46 +254,134 @@ public final class KeyMove {
         }).thenCompose(stage -> stage);
     }
 
-    private CompletionStage<Outcome> copy(byte[] from, byte[] to, OnConflict onConflict, int attempt) {
+    /** The rename, as a script that records the old name's delete in {@code ledger}. */
+    private CompletionStage<Outcome> rename(byte[] from, byte[] to, OnConflict onConflict, Ledger ledger, int waits) {
+        List<byte[]> head = ledger.head('d', from);
+        byte[][] args = with(head, onConflict == OnConflict.REPLACE ? ONE : ZERO);
+        return Scripts.<Long>run(redis, RENAME_RECORDED, ScriptOutputType.INTEGER, new byte[][] {from, to}, args)
+                .thenCompose(renamed -> {
+                    if (renamed == -2) {
+                        return later(waits, from, () -> rename(from, to, onConflict, ledger, waits + 1));
+                    }
+                    if (renamed == 1) {
+                        ledger.wroteAny(head);
+                    }
+                    return renamed == -1 ? gone(to)
+                            : CompletableFuture.completedFuture(renamed == 1 ? Outcome.RENAMED : conflict(onConflict));
+                });
+    }
+
+    private CompletionStage<Outcome> copy(byte[] from, byte[] to, OnConflict onConflict, int attempt, Ledger ledger) {
         return snapshot(from).thenCompose(old -> {
             if (old == null) {
                 return attempt == 1 ? gone(to) : CompletableFuture.completedFuture(Outcome.VANISHED);
             }
             // after the first attempt the copy under the new name is ours
-            RestoreArgs args = restoreArgs(old.expiry(), attempt > 1 || onConflict == OnConflict.REPLACE);
-            return redis.restore(to, old.payload(), args).handle((ok, error) -> {
-                if (error == null) {
-                    return deleteOld(from, to, onConflict, attempt, old.payload(), old.expiry());
-                }
-                if (!isBusyKey(error)) {
-                    return CompletableFuture.<Outcome>failedFuture(cause(error));
-                }
-                return CompletableFuture.completedFuture(conflict(onConflict));
-            }).thenCompose(stage -> stage);
+            boolean replace = attempt > 1 || onConflict == OnConflict.REPLACE;
+            return restore(to, old, replace, ledger, 0).thenCompose(restored -> restored
+                    ? deleteOld(from, to, onConflict, attempt, old.payload(), old.expiry(), ledger, 0)
+                    : CompletableFuture.completedFuture(conflict(onConflict)));
+        });
+    }
+
+    /**
+     * Restores {@code old} under {@code to}, recorded in {@code ledger} if there is one.
+     *
+     * @return whether it did; {@code false}: the name is taken
+     */
+    private CompletionStage<Boolean> restore(byte[] to, Snapshot old, boolean replace, Ledger ledger, int waits) {
+        if (ledger == null) {
+            return plainRestore(to, old, replace);
+        }
+        List<byte[]> head = ledger.head('c', to);
+        byte[][] args = with(head, old.payload(), Long.toString(old.expiry()).getBytes(StandardCharsets.US_ASCII),
+                replace ? ONE : ZERO);
+        return KeyMove.<Long>script(redis, RESTORE_RECORDED, ScriptOutputType.INTEGER, to, args)
+                .handle((restored, error) -> {
+                    if (error != null || restored == -1) {
+                        // The script was refused as a whole (a node that denies scripts), or the RESTORE in it
+                        // failed: the plain command, which says why it fails. A copy it makes is not recorded, and
+                        // so never taken for the run's own by a run started again: a conflict then, not a loss.
+                        return plainRestore(to, old, replace);
+                    }
+                    if (restored == -2) {
+                        return later(waits, to, () -> restore(to, old, replace, ledger, waits + 1));
+                    }
+                    if (restored == 1) {
+                        ledger.wroteAny(head);
+                    }
+                    return CompletableFuture.completedFuture(restored == 1);
+                }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Boolean> plainRestore(byte[] to, Snapshot old, boolean replace) {
+        return redis.restore(to, old.payload(), restoreArgs(old.expiry(), replace)).handle((ok, error) -> {
+            if (error == null) {
+                return true;
+            }
+            if (!isBusyKey(error)) {
+                throw failure(error);
+            }
+            return false;
         });
     }
 
     private CompletionStage<Outcome> deleteOld(byte[] from, byte[] to, OnConflict onConflict, int attempt,
-            byte[] payload, long expiry) {
-        byte[][] args = {payload, Long.toString(expiry).getBytes(StandardCharsets.US_ASCII)};
-        return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
-                .thenCompose(deleted -> {
-                    if (deleted == 1) {
-                        return CompletableFuture.completedFuture(Outcome.MOVED);
-                    }
-                    if (deleted == 0) {
-                        // gone since the copy: deleted or expired; the copy must not bring it back
-                        return KeyMove.<Long>script(redis, DELETE_COPY_IF_UNCHANGED, ScriptOutputType.INTEGER, to,
-                                payload).thenApply(x -> Outcome.VANISHED);
-                    }
-                    if (attempt >= MAX_ATTEMPTS) {
-                        return CompletableFuture.failedFuture(new RewriteException(RewriteErrorCode.KEY_BUSY,
-                                "key " + KeyText.printable(from) + " changed during each of " + MAX_ATTEMPTS + " copies to "
-                                        + KeyText.printable(to) + "; it is left under its old name (the new name holds"
-                                        + " a recent copy); run the retag again when writes to it calm down"));
-                    }
-                    return copy(from, to, onConflict, attempt + 1);
-                });
+            byte[] payload, long expiry, Ledger ledger, int waits) {
+        List<byte[]> head = ledger == null ? Ledger.NONE : ledger.head('d', from);
+        return deleteIfUnchanged(from, head, payload, expiry).thenCompose(deleted -> {
+            if (deleted == 1) {
+                if (ledger != null) {
+                    ledger.wroteAny(head);
+                }
+                return CompletableFuture.completedFuture(Outcome.MOVED);
+            }
+            if (deleted == -2) {
+                return later(waits, from,
+                        () -> deleteOld(from, to, onConflict, attempt, payload, expiry, ledger, waits + 1));
+            }
+            if (deleted == 0) {
+                // gone since the copy: deleted or expired; the copy must not bring it back
+                return KeyMove.<Long>script(redis, DELETE_COPY_IF_UNCHANGED, ScriptOutputType.INTEGER, to,
+                        payload).thenApply(x -> Outcome.VANISHED);
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                return CompletableFuture.failedFuture(new RewriteException(RewriteErrorCode.KEY_BUSY,
+                        "key " + KeyText.printable(from) + " changed during each of " + MAX_ATTEMPTS + " copies to "
+                                + KeyText.printable(to) + "; it is left under its old name (the new name holds"
+                                + " a recent copy); run the retag again when writes to it calm down"));
+            }
+            return copy(from, to, onConflict, attempt + 1, ledger);
+        });
+    }
+
+    /** {@link #DELETE_IF_UNCHANGED} on {@code key}'s node, with the ledger's arguments {@code head}. */
+    private CompletionStage<Long> deleteIfUnchanged(byte[] key, List<byte[]> head, byte[] payload, long expiry) {
+        return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, key,
+                with(head, payload, Long.toString(expiry).getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * {@code again}, a moment from now: a script could not record its change in the ledger, in any slot it tried
+     * (slots being moved), and changed nothing; up to {@value #LEDGER_WAITS} times.
+     */
+    private static <T> CompletionStage<T> later(int waits, byte[] key, Supplier<CompletionStage<T>> again) {
+        if (waits >= LEDGER_WAITS) {
+            return CompletableFuture.failedFuture(new RewriteException(RewriteErrorCode.STOPPED, "the move of key "
+                    + KeyText.printable(key) + " could not be recorded in the retag's ledger (" + Ledger.PREFIX
+                    + "*): no slot it tried took the record (slots being moved?), so that step was not taken; the key"
+                    + " is under its old name (a copy made before is recorded); run the retag again to finish it"));
+        }
+        return CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(LEDGER_WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                .thenCompose(x -> again.get());
+    }
+
+    /** {@code head} followed by {@code args}: a script's ARGV. */
+    private static byte[][] with(List<byte[]> head, byte[]... args) {
+        byte[][] all = head.toArray(new byte[head.size() + args.length][]);
+        System.arraycopy(args, 0, all, head.size(), args.length);
+        return all;
     }
 
     /** Runs {@code script} on the node serving {@code key}; see {@link Scripts#run}. */
@@ -274,8 +425,7 @@ public final class KeyMove {
             if (copy == null) {
                 return redis.exists(from).thenApply(n -> n > 0 ? Outcome.NOT_COPIED : Outcome.MISSING);
             }
-            byte[][] args = {copy.payload(), Long.toString(copy.expiry()).getBytes(StandardCharsets.US_ASCII)};
-            return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
+            return deleteIfUnchanged(from, Ledger.NONE, copy.payload(), copy.expiry())
                     .thenCompose(deleted -> deleted == 1 ? CompletableFuture.completedFuture(Outcome.CLEANED)
                             : deleted == 0 ? CompletableFuture.completedFuture(Outcome.ALREADY_DONE)
                             : cleanupByContent(from, to, copy));
@@ -292,8 +442,7 @@ public final class KeyMove {
                     if (!same) {
                         return CompletableFuture.completedFuture(Outcome.DIFFERS);
                     }
-                    byte[][] args = {old.payload(), Long.toString(old.expiry()).getBytes(StandardCharsets.US_ASCII)};
-                    return KeyMove.<Long>script(redis, DELETE_IF_UNCHANGED, ScriptOutputType.INTEGER, from, args)
+                    return deleteIfUnchanged(from, Ledger.NONE, old.payload(), old.expiry())
                             .thenApply(deleted -> deleted == 1 ? Outcome.CLEANED
                                     : deleted == 0 ? Outcome.ALREADY_DONE : Outcome.DIFFERS);
                 }));

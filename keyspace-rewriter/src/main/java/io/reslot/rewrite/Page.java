@@ -16,12 +16,17 @@ import io.lettuce.core.ScanArgs;
  */
 record Page(List<byte[]> from, List<byte[]> to, long alreadyTagged, long noTag) {
 
+    private static final byte[] LEDGER_PREFIX = Ledger.PREFIX.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     static Page sort(Rules rules, List<byte[]> keys) {
         List<byte[]> from = new ArrayList<>();
         List<byte[]> to = new ArrayList<>();
         long alreadyTagged = 0;
         long noTag = 0;
         for (byte[] key : keys) {
+            if (isLedger(key)) {
+                continue; // a retag's own record (it lives in the users' slots): never renamed, whatever the rules
+            }
             Renaming renaming = rules.rename(key);
             switch (renaming.outcome()) {
                 case NO_MATCH -> { }
@@ -35,6 +40,13 @@ record Page(List<byte[]> from, List<byte[]> to, long alreadyTagged, long noTag) 
             }
         }
         return new Page(from, to, alreadyTagged, noTag);
+    }
+
+    private static boolean isLedger(byte[] key) {
+        if (key.length < LEDGER_PREFIX.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(key, 0, LEDGER_PREFIX.length, LEDGER_PREFIX, 0, LEDGER_PREFIX.length);
     }
 
     /** The SCAN arguments for {@code rules}: their common glob as {@code MATCH}, if they have one. */

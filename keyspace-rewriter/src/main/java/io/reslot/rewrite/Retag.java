@@ -1,10 +1,14 @@
 package io.reslot.rewrite;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +27,7 @@ import io.reslot.migrate.MigrateErrorCode;
 import io.reslot.migrate.MigrateException;
 import io.reslot.migrate.NodeInfo;
 import io.reslot.migrate.Permissions;
+import io.reslot.migrate.Topology;
 import io.reslot.migrate.internal.KeyText;
 import io.reslot.migrate.internal.LeaseLock;
 import io.reslot.rewrite.KeyMove.OnConflict;
@@ -37,9 +42,11 @@ import io.reslot.rewrite.RetagOptions.Mode;
  *
  * <p>A run is resumable: after each page, once its keys are done, the master's SCAN cursor is saved in the cluster
  * ({@code {reslot}:retag}), and a run started again with the same rules, mode and policy continues from the saved
- * cursors (keys seen twice cost nothing). A move also lists each page's keys in a journal before it starts on them,
- * so that the next run knows which copies under new names are its own, unfinished ones; every other key found under
- * both names is a conflict, because a client writing an old name after its key moved can make the two equal by chance.
+ * cursors (keys seen twice cost nothing). A move also lists each page's keys in a {@link Journal} before it starts on
+ * them, and its scripts record each copy they make and each old name they delete in the page's {@link Ledger}, so that
+ * the next run knows which copies under new names are its own, unfinished ones (copied, old name not deleted), and
+ * which old names clients wrote again after their key moved (deleted); every other key found under both names is a
+ * conflict, because a client writing an old name after its key moved can make the two equal by chance.
  * The cluster's lease lock keeps two runs (retags, or slot moves) apart. SCAN may miss a key whose slot moved to
  * another master during the scan, so when the slot layout changed during a move (or the run continues an earlier
  * one), the masters are scanned again, up to {@value #VERIFY_PASSES} times, until a pass finds nothing left to move.
@@ -67,24 +74,56 @@ public final class Retag {
         void progress(RetagCounts total);
     }
 
+    /**
+     * Where a test can stop a run as a crash would, by throwing: nothing is tidied up on the way out (the lock
+     * aside), so the cluster is left as a killed run leaves it. Called from the scanning threads.
+     */
+    @FunctionalInterface
+    interface Hook {
+
+        /** A hook that does nothing. */
+        Hook NONE = (point, master) -> { };
+
+        void at(Point point, NodeInfo master);
+
+        /** The moments a killed run can leave a page in. */
+        enum Point {
+            /** On a page's source node: its keys bound for other nodes are copied, their old names not deleted. */
+            COPIED,
+            /** A page's keys are moved, its cursor is not saved (nor its journal cleared). */
+            MOVED
+        }
+    }
+
     private final ClusterAccess access;
     private final Rules rules;
     private final RetagOptions options;
     private final Listener listener;
+    private final Hook hook;
     private final KeyMove keyMove;
+    /** Who served which slots when the run started: where the batches' scripts go, and the ledgers' slots. */
+    private final Topology topology;
     private final BatchMove batchMove;
     private final AtomicReference<RetagCounts> total = new AtomicReference<>(RetagCounts.NONE);
+    /**
+     * Old names a stopped run moved (its ledger says it deleted them) that exist again: written by clients since,
+     * they hold writes of their own, as do the moved keys; the first scan leaves them, as it would have had the run
+     * not stopped, and the checks after it count them as left.
+     */
+    private final Set<ByteBuffer> movedBefore = ConcurrentHashMap.newKeySet();
     /** Keys the current check found under their old name with their new name taken. */
     private final java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong();
     private LeaseLock lock;
 
-    private Retag(ClusterAccess access, Rules rules, RetagOptions options, Listener listener) {
+    private Retag(ClusterAccess access, Rules rules, RetagOptions options, Listener listener, Hook hook) {
         this.access = access;
         this.rules = rules;
         this.options = options;
         this.listener = listener;
+        this.hook = hook;
         this.keyMove = new KeyMove(access.keys().async());
-        this.batchMove = new BatchMove(access, keyMove);
+        this.topology = access.topology();
+        this.batchMove = new BatchMove(access, topology, keyMove, hook);
     }
 
     /**
@@ -97,7 +136,12 @@ public final class Retag {
      *     {@link RewriteErrorCode#STOPPED} or another code if it stopped part way; starting it again continues
      */
     public static RetagCounts run(ClusterAccess access, Rules rules, RetagOptions options, Listener listener) {
-        return new Retag(access, rules, options, listener).run();
+        return run(access, rules, options, listener, Hook.NONE);
+    }
+
+    /** {@link #run(ClusterAccess, Rules, RetagOptions, Listener)}, calling {@code hook} at each {@link Hook.Point}. */
+    static RetagCounts run(ClusterAccess access, Rules rules, RetagOptions options, Listener listener, Hook hook) {
+        return new Retag(access, rules, options, listener, hook).run();
     }
 
     private RetagCounts run() {
@@ -109,7 +153,7 @@ public final class Retag {
             if (!fingerprint.equals(saved.get("fingerprint"))) {
                 // another retag's progress, or none: start from the beginning
                 for (String id : masterIds(saved)) {
-                    access.keys().sync().del(journal(id));
+                    discardJournal(id);
                 }
                 access.metadata().sync().del(STATE_KEY);
                 access.metadata().sync().hset(STATE_KEY, "fingerprint", fingerprint);
@@ -166,63 +210,70 @@ public final class Retag {
     }
 
     /**
-     * The keys whose move was under way on {@code masterId}'s scan when a run stopped: written before a page's moves
-     * start, deleted with the saving of the page's cursor. A key listed there whose new name is taken holds this
-     * retag's own copy, which may be older than the key now.
+     * The key of the {@link Journal} of {@code masterId}'s scan: the page whose moves are under way, written before they
+     * start, deleted with the saving of the page's cursor.
      */
     private static byte[] journal(String masterId) {
         return (STATE_KEY + ":pending:" + masterId).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * A page's names as one string value, each as its length in decimal, a colon and its bytes: one cheap write per
-     * page (a set of a thousand members costs the node about a microsecond per member to build and to delete).
+     * Deletes the journal of {@code masterId}'s scan, left by a retag with other rules, and what can be found of its
+     * ledger: the keys in its journaled slots and in the slots of its old names (those in the slots of new names it
+     * gave, which these rules may not give, expire).
      */
-    static byte[] encodeJournal(List<byte[]> names) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (byte[] name : names) {
-            out.writeBytes((name.length + ":").getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(name);
+    private void discardJournal(String masterId) {
+        byte[] key = journal(masterId);
+        byte[] value = access.keys().sync().get(key);
+        access.keys().sync().del(key); // first: a ledger is never read without its journal, never part of one
+        try {
+            Journal journal = Journal.decode(value);
+            Ledger ledger = Ledger.of(journal, topology);
+            if (ledger != null) {
+                ledger.discard(access.keys().async(), journal.names());
+            }
+        } catch (RewriteException e) {
+            // a damaged journal: nothing to learn from it
         }
-        return out.toByteArray();
     }
 
     /**
-     * The names {@link #encodeJournal} wrote; none for {@code null} (no journal).
-     *
-     * @throws RewriteException {@link RewriteErrorCode#STOPPED} if the value is not a journal
+     * Finishes the moves a stopped run left under way, as its ledger tells them apart (see {@link Ledger}): a key it
+     * copied and did not delete is moved again, over its copy; an old name it deleted and clients wrote again is
+     * left, and so is the moved key ({@link #movedBefore}); anything else is left to the scan, which meets the page
+     * again and treats a taken new name as the policy says. A journal without a ledger (an older reslot's) makes
+     * nothing this run's own.
      */
-    static List<byte[]> decodeJournal(byte[] journal) {
-        List<byte[]> names = new ArrayList<>();
-        int at = 0;
-        while (journal != null && at < journal.length) {
-            int colon = at;
-            while (colon < journal.length && journal[colon] >= '0' && journal[colon] <= '9' && colon - at < 10) {
-                colon++;
-            }
-            long length = colon > at && colon < journal.length && journal[colon] == ':'
-                    ? Long.parseLong(new String(journal, at, colon - at, StandardCharsets.US_ASCII)) : -1;
-            if (length < 0 || length > journal.length - colon - 1) {
-                throw new RewriteException(RewriteErrorCode.STOPPED, "the retag's journal in " + STATE_KEY
-                        + ":pending:* is damaged at byte " + at + "; delete " + STATE_KEY + " and its :pending:* keys"
-                        + " and run the retag again (keys found under both names are then conflicts)");
-            }
-            names.add(java.util.Arrays.copyOfRange(journal, colon + 1, colon + 1 + (int) length));
-            at = colon + 1 + (int) length;
-        }
-        return names;
-    }
-
-    /** Finishes the moves a stopped run left under way, overwriting the copies it made. */
     private void finishJournals(Map<String, String> saved) {
         Semaphore inFlight = new Semaphore(options.inFlight());
         for (String id : masterIds(saved)) {
-            byte[] journal = journal(id);
-            List<byte[]> pending = decodeJournal(access.keys().sync().get(journal));
-            if (!pending.isEmpty()) {
-                total.accumulateAndGet(movePage(null, pending, inFlight, Pass.FINISH, null), RetagCounts::plus);
+            byte[] key = journal(id);
+            Journal journal = Journal.decode(access.keys().sync().get(key));
+            Ledger ledger = Ledger.of(journal, topology);
+            if (ledger != null && !journal.names().isEmpty()) {
+                Page page = Page.sort(rules, journal.names());
+                Ledger.Entries done = ledger.read(access.keys().async(), page.from(), page.to());
+                Map<ByteBuffer, Integer> sharing = new HashMap<>(); // new name -> old names given it
+                page.to().forEach(to -> sharing.merge(ByteBuffer.wrap(to), 1, Integer::sum));
+                List<byte[]> ours = new ArrayList<>();
+                for (int i = 0; i < page.from().size(); i++) {
+                    byte[] from = page.from().get(i);
+                    byte[] to = page.to().get(i);
+                    if (done.deleted(from)) {
+                        movedBefore.add(ByteBuffer.wrap(from));
+                    } else if (done.copied(to) && sharing.get(ByteBuffer.wrap(to)) == 1) {
+                        // a copy recorded under a name two old names share may be the other one's: neither is ours
+                        ours.add(from);
+                    }
+                }
+                if (!ours.isEmpty()) {
+                    total.accumulateAndGet(movePage(null, ours, inFlight, Pass.FINISH, ledger), RetagCounts::plus);
+                }
             }
-            access.keys().sync().del(journal);
+            access.keys().sync().del(key);
+            if (ledger != null) {
+                ledger.clear(access.keys().async()); // after the journal: nothing reads the ledger without it
+            }
         }
     }
 
@@ -230,7 +281,7 @@ public final class Retag {
     private enum Pass {
         /** The first scan, resumable: the page is journaled, the cursor saved. */
         FIRST,
-        /** Finishing the keys a stopped run journaled: new names taken hold its copies. */
+        /** Finishing the keys a stopped run journaled and its ledger says it copied: new names hold its copies. */
         FINISH,
         /** A check after the first scan: moves what it finds, leaves keys whose new name is taken. */
         VERIFY
@@ -280,45 +331,67 @@ public final class Retag {
         Semaphore inFlight = new Semaphore(options.inFlight());
         ScanCursor cursor = ScanCursor.of(from);
         KeyScanCursor<byte[]> page;
+        CompletableFuture<Void> cleared = CompletableFuture.completedFuture(null);
         do {
             lock.checkHeld();
             page = node.scan(cursor, args);
             // only a move deletes, so only a move needs to know which copies are its own
-            byte[] journal = pass == Pass.FIRST && options.mode() == Mode.MOVE ? journal(master.id()) : null;
-            total.accumulateAndGet(movePage(master, page.getKeys(), inFlight, pass, journal), RetagCounts::plus);
+            Ledger ledger = pass == Pass.FIRST && options.mode() == Mode.MOVE ? Ledger.start(topology) : null;
+            total.accumulateAndGet(movePage(master, page.getKeys(), inFlight, pass, ledger), RetagCounts::plus);
             cursor = page;
             if (pass == Pass.FIRST) {
+                hook.at(Hook.Point.MOVED, master);
                 // the cursor saved and the journal cleared at once: a stop between the two must not lose either
                 access.keys().sync().<Long>eval(CHECKPOINT, ScriptOutputType.INTEGER,
                         new byte[][] {STATE_KEY.getBytes(StandardCharsets.UTF_8), journal(master.id())},
                         ("cursor:" + master.id()).getBytes(StandardCharsets.UTF_8),
                         (page.isFinished() ? "done" : page.getCursor()).getBytes(StandardCharsets.UTF_8));
+                if (ledger != null) {
+                    // after the checkpoint: with the journal gone, nothing reads it; answered while the next page moves
+                    cleared = cleared.thenCombine(ledger.clearAsync(access.keys().async()), (a, b) -> null);
+                }
             }
             listener.progress(total.get());
         } while (!page.isFinished());
+        cleared.join();
     }
 
     /**
-     * Moves the keys of one page that need it, and waits for them; with a {@code journal}, lists them there first.
+     * Moves the keys of one page that need it, and waits for them. With a {@code ledger} (a move's first scan, or the
+     * finishing of a stopped one's page), the moves record in it what they do; in the first scan the page's keys are
+     * listed in its journal first.
      */
-    private RetagCounts movePage(NodeInfo master, List<byte[]> keys, Semaphore inFlight, Pass pass, byte[] journal) {
+    private RetagCounts movePage(NodeInfo master, List<byte[]> keys, Semaphore inFlight, Pass pass, Ledger ledger) {
         boolean verify = pass == Pass.VERIFY;
         OnConflict onConflict = verify ? OnConflict.SKIP : options.onConflict();
         Page page = Page.sort(rules, keys);
         List<byte[]> from = page.from();
         List<byte[]> to = page.to();
-        if (journal != null && !from.isEmpty()) {
-            access.keys().sync().set(journal, encodeJournal(from));
+        long leftMoved = 0;
+        if (pass == Pass.FIRST && !movedBefore.isEmpty()) {
+            from = new ArrayList<>();
+            to = new ArrayList<>();
+            for (int i = 0; i < page.from().size(); i++) {
+                if (movedBefore.contains(ByteBuffer.wrap(page.from().get(i)))) {
+                    leftMoved++; // moved by the stopped run: done already, see movedBefore
+                } else {
+                    from.add(page.from().get(i));
+                    to.add(page.to().get(i));
+                }
+            }
+        }
+        if (pass == Pass.FIRST && ledger != null && !from.isEmpty()) {
+            access.keys().sync().set(journal(master.id()), ledger.journal(from).encode());
         }
         List<CompletableFuture<Outcome>> moves;
         if (options.mode() == Mode.MOVE && pass != Pass.FINISH) {
-            moves = batchMove.move(master, from, to, onConflict); // a page at a time: the common case, fast
+            moves = batchMove.move(master, from, to, onConflict, ledger); // a page at a time: the common case, fast
         } else {
             moves = new ArrayList<>(from.size());
             for (int i = 0; i < from.size(); i++) {
                 inFlight.acquireUninterruptibly();
                 CompletableFuture<Outcome> move = (switch (options.mode()) {
-                    case MOVE -> keyMove.moveAsync(from.get(i), to.get(i), onConflict, pass == Pass.FINISH);
+                    case MOVE -> keyMove.moveAsync(from.get(i), to.get(i), onConflict, pass == Pass.FINISH, ledger);
                     case COPY -> keyMove.copyAsync(from.get(i), to.get(i), onConflict);
                     case CLEANUP -> keyMove.cleanupAsync(from.get(i), to.get(i));
                     case VERIFY -> keyMove.verifyAsync(from.get(i), to.get(i));
@@ -362,9 +435,9 @@ public final class Retag {
             }
             return new RetagCounts(0, 0, 0, 0, moved, renamed, 0, 0, 0, vanished, 0, 0, 0, 0, 0);
         }
-        return new RetagCounts(keys.size(), from.size(), page.alreadyTagged(), page.noTag(), moved, renamed,
+        return new RetagCounts(keys.size(), page.from().size(), page.alreadyTagged(), page.noTag(), moved, renamed,
                 outcomes[Outcome.COPIED.ordinal()], outcomes[Outcome.CLEANED.ordinal()],
-                outcomes[Outcome.ALREADY_DONE.ordinal()], vanished, outcomes[Outcome.SKIPPED.ordinal()],
+                outcomes[Outcome.ALREADY_DONE.ordinal()] + leftMoved, vanished, outcomes[Outcome.SKIPPED.ordinal()],
                 outcomes[Outcome.DIFFERS.ordinal()], outcomes[Outcome.NOT_COPIED.ordinal()],
                 outcomes[Outcome.LEFT_OVER.ordinal()], 0);
     }

@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@link BatchMove}'s restore script failing as a whole on one target node, while plain commands still work there:
  * here that node's ACL denies scripts. The keys bound for it must go one by one through {@link KeyMove}, whose only
- * step on a target node is a plain {@code RESTORE}, and end up moved exactly like the others.
+ * step on a target node is a {@code RESTORE}: a script that records it in the page's {@link Ledger}, refused there
+ * too, then the plain command; and end up moved exactly like the others.
  */
 class BatchMoveScriptFailureIT {
 
@@ -111,7 +112,7 @@ class BatchMoveScriptFailureIT {
         assertRetagged(cluster, before);
     }
 
-    /** The moves of {@link Retag}'s pages: each master's keys through {@link BatchMove}, as one page. */
+    /** The moves of {@link Retag}'s pages: each master's keys through {@link BatchMove}, as one page, with a ledger. */
     private static Map<Outcome, Long> moveByPages(ClusterAccess access, Topology topology, List<String> names) {
         BatchMove pages = new BatchMove(access, new KeyMove(access.keys().async()));
         Map<String, List<String>> bySource = new TreeMap<>();
@@ -121,9 +122,12 @@ class BatchMoveScriptFailureIT {
         bySource.forEach((source, keys) -> {
             List<byte[]> from = keys.stream().map(RetagTesting::b).toList();
             List<byte[]> to = keys.stream().map(name -> b(renamed(name))).toList();
-            for (CompletableFuture<Outcome> move : pages.move(topology.node(source), from, to, OnConflict.FAIL)) {
+            Ledger ledger = Ledger.start(topology);
+            for (CompletableFuture<Outcome> move : pages.move(topology.node(source), from, to, OnConflict.FAIL,
+                    ledger)) {
                 outcomes.merge(move.join(), 1L, Long::sum);
             }
+            ledger.clear(access.keys().async());
         });
         return outcomes;
     }

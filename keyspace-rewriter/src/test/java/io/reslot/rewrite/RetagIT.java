@@ -230,51 +230,6 @@ class RetagIT {
         }
     }
 
-    /**
-     * A run stopped between copying a key and deleting its old name (simulated: a stale copy under the new name and
-     * the key in the journal) leaves the move to the next run, which overwrites its own copy with the key's current
-     * value instead of calling it a conflict.
-     */
-    @Test
-    void finishesTheMovesAStoppedRunLeftUnderWay(LocalCluster cluster) {
-        try (StatefulRedisClusterConnection<String, String> c = cluster.clusterClient().connect();
-                ClusterAccess access = access(cluster)) {
-            List<RedisFuture<?>> sent = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                sent.add(c.async().set("journal:" + i + ":v", "value " + i));
-            }
-            await(sent);
-            AtomicInteger pages = new AtomicInteger();
-            assertThatThrownBy(() -> Retag.run(access, rules("journal"), RetagOptions.builder().scanCount(10).build(),
-                    total -> {
-                        if (pages.incrementAndGet() == 2) {
-                            throw new IllegalStateException("stop here");
-                        }
-                    })).hasMessageContaining("stop here");
-            String key = null;
-            for (int i = 0; i < 300 && key == null; i++) {
-                if (c.sync().exists("journal:" + i + ":v") == 1) {
-                    key = "journal:" + i + ":v";
-                }
-            }
-            assertThat(key).as("a key the stopped run did not reach").isNotNull();
-            c.sync().set(renamed(key), "stale copy");
-            c.sync().set(key, "written after the copy");
-            String master = cluster.masters().get(0).nodeId();
-            access.keys().sync().set(b(Retag.STATE_KEY + ":pending:" + master), Retag.encodeJournal(List.of(b(key))));
-
-            RetagCounts counts = Retag.run(access, rules("journal"), RetagOptions.defaults(), Retag.Listener.NONE);
-
-            assertThat(counts.left()).isZero();
-            assertThat(c.sync().exists(key)).isZero();
-            assertThat(c.sync().get(renamed(key))).isEqualTo("written after the copy");
-            for (int i = 0; i < 300; i++) {
-                assertThat(c.sync().get("journal:{" + i + "}:v")).isIn("value " + i, "written after the copy");
-            }
-            assertThat(access.keys().sync().exists(b(Retag.STATE_KEY + ":pending:" + master))).isZero();
-        }
-    }
-
     /** The dual-read rollout: copy, clients write one old key, verify sees it, cleanup deletes only the others. */
     @Test
     void copiesVerifiesAndCleansUp(LocalCluster cluster) {

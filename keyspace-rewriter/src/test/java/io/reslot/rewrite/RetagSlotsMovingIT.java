@@ -37,6 +37,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.reslot.rewrite.RetagTesting.access;
+import static io.reslot.rewrite.RetagTesting.assertNoLedgerLeft;
 import static io.reslot.rewrite.RetagTesting.assertRetagged;
 import static io.reslot.rewrite.RetagTesting.await;
 import static io.reslot.rewrite.RetagTesting.b;
@@ -107,6 +108,7 @@ class RetagSlotsMovingIT {
         assertThat(counts.skipped()).isZero();
         assertThat(counts.left()).isZero();
         assertRetagged(cluster, before);
+        assertNoLedgerLeft(cluster);
     }
 
     /** Two keys per id: the profile a string, the cart a hash for even ids; a third of the ids expire. */

@@ -136,6 +136,15 @@ final class RetagTesting {
         return out;
     }
 
+    /** No ledger key is left on any master: every page's was deleted after its checkpoint, or read and deleted. */
+    static void assertNoLedgerLeft(LocalCluster cluster) {
+        for (ClusterNode master : cluster.masters()) {
+            try (StatefulRedisConnection<String, String> node = cluster.connect(master)) {
+                assertThat(node.sync().keys(Ledger.PREFIX + "*")).as("ledger keys on %s", master.nodeId()).isEmpty();
+            }
+        }
+    }
+
     /**
      * Asserts that every key of {@code before} is gone under its old name and found under its {@link #renamed new
      * name} with the same payload and, within a second, the same expiry.
