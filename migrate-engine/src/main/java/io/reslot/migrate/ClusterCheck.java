@@ -148,8 +148,9 @@ public final class ClusterCheck {
         // One entry per (slot, source, target), so that the two sides of one move make one problem.
         Map<List<Object>, boolean[]> moves = new LinkedHashMap<>();
         for (NodeInfo node : topology.nodes()) {
+            // a target that failed over mid-move: finish on its successor, which holds what it had received
             node.migrating().forEach((slot, to) -> moves.computeIfAbsent(List.of(slot, node.id(),
-                    successor(topology, to)), k -> new boolean[2])[0] = true);
+                    topology.successor(to)), k -> new boolean[2])[0] = true);
             node.importing().forEach((slot, from) -> moves.computeIfAbsent(List.of(slot, from, node.id()),
                     k -> new boolean[2])[1] = true);
         }
@@ -260,19 +261,6 @@ public final class ClusterCheck {
     }
 
     /** The node with {@code id}, or a stand-in without an address when no view lists it. */
-    /**
-     * The node a slot migrating to {@code id} should be finished on now: {@code id}, or, if that node has become a
-     * replica, its master. A target that died mid-move is replaced by its replica, which holds every key the target
-     * received that had replicated (all of them with {@code --wait-replicas}); the source still names the dead
-     * target, and the old target, back again, is a replica that no longer serves or imports anything.
-     */
-    private static String successor(Topology topology, String id) {
-        return topology.nodes().stream().filter(n -> n.id().equals(id) && n.isReplica() && n.masterId() != null)
-                .findFirst().flatMap(replica -> topology.nodes().stream()
-                        .filter(n -> n.id().equals(replica.masterId()) && n.isMaster()).findFirst())
-                .map(NodeInfo::id).orElse(id);
-    }
-
     private static NodeInfo known(Topology topology, String id) {
         return topology.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
                 .orElseGet(() -> new NodeInfo(id, "", 0, Set.of("noaddr"), null, 0, false, SlotSet.empty(),

@@ -100,7 +100,7 @@ public final class Jobs {
                     .orElseThrow(() -> new MigrateException(MigrateErrorCode.BAD_INPUT, "a job with id " + jobId
                             + " exists already; nothing was changed. Resume it with 'reslot resume --job " + jobId
                             + "', or start a new job"));
-            return execute(access, store, lock, job, topology, options, listener);
+            return execute(access, store, lock, job, topology, options, listener, List.of());
         }
     }
 
@@ -136,6 +136,12 @@ public final class Jobs {
             MoverOptions moving = options != null ? options : job.options();
             requireTimeouts(access, moving);
             Topology topology = access.topology();
+            List<String> followed = new ArrayList<>();
+            Plan plan = followFailovers(job.plan(), topology, followed);
+            if (!followed.isEmpty()) {
+                job = new JobRecord(job.id(), plan, job.options(), job.state(), job.createdAt(), job.updatedAt(),
+                        job.createdBy(), job.done(), job.lastError());
+            }
             for (Plan.Transfer transfer : job.plan().transfers()) {
                 if (!transfer.slots().intersection(job.remaining()).isEmpty()) {
                     requireUsableMaster(topology, transfer.source(), "source");
@@ -143,7 +149,7 @@ public final class Jobs {
                 }
             }
             store.resume(job.id());
-            return execute(access, store, lock, job, topology, moving, listener);
+            return execute(access, store, lock, job, topology, moving, listener, followed);
         }
     }
 
@@ -156,8 +162,43 @@ public final class Jobs {
         return new JobStore(access.metadata()).list();
     }
 
+    /**
+     * {@code plan} with every source and target that has become a replica replaced by its {@link Topology#successor
+     * successor}: a master that died during the job was replaced by its replica, which serves what it served and holds
+     * the keys it had received (all of them with {@code --wait-replicas}), so the job goes on with that shard. Adds
+     * one line to {@code followed} for each node replaced.
+     */
+    static Plan followFailovers(Plan plan, Topology topology, List<String> followed) {
+        List<Plan.Transfer> transfers = new ArrayList<>();
+        for (Plan.Transfer t : plan.transfers()) {
+            String source = topology.successor(t.source());
+            String target = topology.successor(t.target());
+            if (source.equals(target)) {
+                source = t.source(); // leave it to the usual checks, which say what is wrong
+                target = t.target();
+            }
+            transfers.add(new Plan.Transfer(source, follow(topology, t.source(), source, t.sourceAddress(), followed),
+                    target, follow(topology, t.target(), target, t.targetAddress(), followed), t.slots()));
+        }
+        return new Plan(plan.kind(), transfers, plan.masters());
+    }
+
+    private static String follow(Topology topology, String was, String now, String address, List<String> followed) {
+        if (was.equals(now)) {
+            return address;
+        }
+        String nowAddress = topology.node(now).address();
+        String line = address + " (" + was.substring(0, 8) + ") is now a replica of " + nowAddress + " ("
+                + now.substring(0, 8) + "), which took over from it; the job goes on with " + nowAddress;
+        if (!followed.contains(line)) {
+            followed.add(line);
+        }
+        return nowAddress;
+    }
+
+    /** Moves what is left of {@code job}; {@code notes} go first in the outcome's warnings. */
     private static JobOutcome execute(ClusterAccess access, JobStore store, LeaseLock lock, JobRecord job,
-            Topology topology, MoverOptions options, MoveListener listener) {
+            Topology topology, MoverOptions options, MoveListener listener, List<String> notes) {
         SlotSet remaining = job.remaining();
         List<Plan.Transfer> pending = job.remainingTransfers();
         int total = job.plan().slotCount();
@@ -167,7 +208,8 @@ public final class Jobs {
         long started = System.nanoTime();
         try {
             Mover.Result result = new Mover(access, topology, options, listener, progress).move(pending);
-            List<String> warnings = new ArrayList<>(result.warnings());
+            List<String> warnings = new ArrayList<>(notes);
+            warnings.addAll(result.warnings());
             progress.awaitRecorded(warnings);
             store.finish(job.id(), JobState.DONE, null);
             long elapsed = (System.nanoTime() - started) / 1_000_000;

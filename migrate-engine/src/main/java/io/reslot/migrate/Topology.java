@@ -95,6 +95,18 @@ public final class Topology {
                 + "); give more of the id");
     }
 
+    /**
+     * The master that now stands for the node {@code id}: if that node has become a replica, its master; otherwise
+     * {@code id}. A master that dies is replaced by one of its replicas, which serves its slots with what had
+     * replicated, and the old master comes back as that replica's replica.
+     */
+    public String successor(String id) {
+        return nodes.stream().filter(n -> n.id().equals(id) && n.isReplica() && n.masterId() != null).findFirst()
+                .flatMap(replica -> nodes.stream().filter(n -> n.id().equals(replica.masterId()) && n.isMaster())
+                        .findFirst())
+                .map(NodeInfo::id).orElse(id);
+    }
+
     /** The id of the master serving {@code slot} in the merged view, or {@code null} when none does. */
     public String ownerOf(int slot) {
         for (NodeInfo node : nodes) {

@@ -3,6 +3,7 @@ package io.reslot.migrate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import io.reslot.migrate.internal.LeaseLock;
 import io.reslot.sandbox.BundledRedis;
@@ -128,6 +129,57 @@ class JobsIT {
             assertThat(outcome.slotsDone()).isEqualTo(3);
             assertThat(MoverIT.awaitAgreement(access).nodes()).noneMatch(NodeInfo::hasOpenSlots);
             assertThat(access.topology().node(target.id()).slots().containsAll(slots)).isTrue();
+        }
+    }
+
+    /**
+     * The target master dies mid-job and its replica takes over: resume goes on with the replica, which holds every
+     * key the target had received (the job waits for a replica after each batch), and the old target, back as its
+     * replica, is left alone.
+     */
+    @Test
+    void resumeFollowsATargetThatFailedOverToItsReplica() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().masters(3).replicas(1)
+                .nodeTimeout(java.time.Duration.ofMillis(1500)).start();
+                ClusterAccess access = ClusterAccess.connect(SandboxClusters.seed(cluster))) {
+            Topology topology = access.topology();
+            NodeInfo source = topology.masters().get(0);
+            NodeInfo target = topology.masters().get(1);
+            SlotSet slots = TestData.slotsOf(source, 100, 200);
+            List<byte[]> keys = TestData.load(cluster, slots, 3);
+            Map<String, TestData.Entry> before = TestData.snapshot(cluster, keys);
+            io.reslot.sandbox.ClusterNode targetNode = cluster.nodes().stream()
+                    .filter(n -> n.nodeId().equals(target.id())).findFirst().orElseThrow();
+            io.reslot.sandbox.ClusterNode replica = cluster.replicasOf(targetNode).get(0);
+            java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+            MoveListener killMidway = event -> {
+                if (event instanceof MoveEvent.BatchMoved && batches.incrementAndGet() == 40) {
+                    cluster.kill(targetNode);
+                }
+            };
+            MoverOptions options = MoverOptions.builder().window(2).batchKeys(5).timeoutMillis(2000).waitReplicas(1)
+                    .build();
+
+            // the lock lived on the dead target, so the stopped run could not release it: a short lease frees it
+            assertThatThrownBy(() -> Jobs.run(access, movePlan(topology, target, slots), options,
+                    java.time.Duration.ofSeconds(2), killMidway)).isInstanceOf(MigrateException.class);
+            cluster.awaitReady(); // the replica took over
+            cluster.restart(targetNode); // back as the replica's replica
+            try (ClusterAccess again = ClusterAccess.connect(SandboxClusters.seed(cluster))) {
+                Thread.sleep(2_000);
+                JobOutcome outcome = Jobs.resume(again, null, null, MoveListener.NONE);
+
+                assertThat(outcome.completed()).isTrue();
+                assertThat(outcome.warnings()).anyMatch(w -> w.contains("is now a replica of " + replica.address()));
+                NodeInfo successor = again.topology().node(replica.nodeId());
+                assertThat(successor.slots().containsAll(slots)).as(successor.toString()).isTrue();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (!ClusterCheck.check(again).problems().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(200); // the other masters learn the last slots by gossip
+                }
+                assertThat(ClusterCheck.check(again).problems()).isEmpty();
+            }
+            TestData.assertSame(before, TestData.snapshot(cluster, keys), 60_000);
         }
     }
 }

@@ -118,7 +118,14 @@ public final class RedisVersioning implements AutoCloseable {
         Topology topology = null;
         for (MigrationStates.Row row : rows) {
             List<Step> steps = row.found().steps();
-            for (int i = row.entry() == null ? 0 : row.entry().stepsDone(); i < steps.size(); i++) {
+            int done = row.entry() == null ? 0 : row.entry().stepsDone();
+            for (int i = done; i < steps.size(); i++) {
+                if (i == done && row.entry() != null && row.entry().checkpoint() != null
+                        && row.entry().checkpoint().jobId() != null) {
+                    // continued by finishing its job, whose plan names the nodes (a target that failed over is
+                    // followed to its replica); its own names are not asked for again
+                    continue;
+                }
                 for (String ref : nodes(steps.get(i))) {
                     topology = topology != null ? topology : access.topology();
                     String problem;
