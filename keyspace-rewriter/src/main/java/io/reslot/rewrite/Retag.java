@@ -111,6 +111,8 @@ public final class Retag {
      * not stopped, and the checks after it count them as left.
      */
     private final Set<ByteBuffer> movedBefore = ConcurrentHashMap.newKeySet();
+    /** Each master's {@code run_id} as the run starts: which process its saved SCAN cursor must come from. */
+    private final Map<String, String> runIds = new ConcurrentHashMap<>();
     /** Keys the current check found under their old name with their new name taken. */
     private final java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong();
     private LeaseLock lock;
@@ -160,6 +162,9 @@ public final class Retag {
                 saved = Map.of();
             } else {
                 finishJournals(saved);
+            }
+            for (NodeInfo master : access.topology().masters()) {
+                runIds.put(master.id(), runId(master));
             }
             String layout = layout();
             scanAll(saved, false);
@@ -267,7 +272,8 @@ public final class Retag {
                     }
                 }
                 if (!ours.isEmpty()) {
-                    total.accumulateAndGet(movePage(null, ours, inFlight, Pass.FINISH, ledger), RetagCounts::plus);
+                    total.accumulateAndGet(movePage(null, ours, inFlight, Pass.FINISH, ledger, false),
+                            RetagCounts::plus);
                 }
             }
             access.keys().sync().del(key);
@@ -294,6 +300,7 @@ public final class Retag {
      * key with it would lose writes.
      */
     private void scanAll(Map<String, String> saved, boolean verify) {
+        boolean continued = !saved.isEmpty();
         List<NodeInfo> masters = access.topology().masters();
         ExecutorService threads = Executors.newFixedThreadPool(masters.size(), runnable -> {
             Thread thread = new Thread(runnable, "reslot-retag");
@@ -303,9 +310,17 @@ public final class Retag {
         try {
             List<Future<?>> scans = new ArrayList<>();
             for (NodeInfo master : masters) {
-                String cursor = saved.getOrDefault("cursor:" + master.id(), ScanCursor.INITIAL.getCursor());
-                if (!cursor.equals("done")) {
-                    scans.add(threads.submit(() -> scan(master, cursor, verify ? Pass.VERIFY : Pass.FIRST)));
+                String savedCursor = saved.getOrDefault("cursor:" + master.id(), ScanCursor.INITIAL.getCursor());
+                // a cursor means something only to the process that gave it: a master restarted since, or a replica
+                // that took over, orders its keys anew, so its scan starts over and meets old names of keys moved
+                // already, which clients may have written again: those are left, as the checks after a scan leave
+                // them, rather than taken for conflicts
+                boolean leaveTaken = !verify && continued
+                        && !String.valueOf(runIds.get(master.id())).equals(saved.get("runid:" + master.id()));
+                String cursor = leaveTaken ? ScanCursor.INITIAL.getCursor() : savedCursor;
+                if (!savedCursor.equals("done")) {
+                    scans.add(threads.submit(() -> scan(master, cursor, verify ? Pass.VERIFY : Pass.FIRST,
+                            leaveTaken)));
                 }
             }
             for (Future<?> scan : scans) {
@@ -325,8 +340,11 @@ public final class Retag {
         }
     }
 
-    private void scan(NodeInfo master, String from, Pass pass) {
+    private void scan(NodeInfo master, String from, Pass pass, boolean leaveTaken) {
         RedisCommands<byte[], byte[]> node = access.connection(master).sync();
+        if (pass == Pass.FIRST) {
+            access.metadata().sync().hset(STATE_KEY, "runid:" + master.id(), String.valueOf(runIds.get(master.id())));
+        }
         ScanArgs args = Page.scanArgs(rules, options);
         Semaphore inFlight = new Semaphore(options.inFlight());
         ScanCursor cursor = ScanCursor.of(from);
@@ -337,7 +355,8 @@ public final class Retag {
             page = node.scan(cursor, args);
             // only a move deletes, so only a move needs to know which copies are its own
             Ledger ledger = pass == Pass.FIRST && options.mode() == Mode.MOVE ? Ledger.start(topology) : null;
-            total.accumulateAndGet(movePage(master, page.getKeys(), inFlight, pass, ledger), RetagCounts::plus);
+            total.accumulateAndGet(movePage(master, page.getKeys(), inFlight, pass, ledger, leaveTaken),
+                    RetagCounts::plus);
             cursor = page;
             if (pass == Pass.FIRST) {
                 hook.at(Hook.Point.MOVED, master);
@@ -361,9 +380,10 @@ public final class Retag {
      * finishing of a stopped one's page), the moves record in it what they do; in the first scan the page's keys are
      * listed in its journal first.
      */
-    private RetagCounts movePage(NodeInfo master, List<byte[]> keys, Semaphore inFlight, Pass pass, Ledger ledger) {
+    private RetagCounts movePage(NodeInfo master, List<byte[]> keys, Semaphore inFlight, Pass pass, Ledger ledger,
+            boolean leaveTaken) {
         boolean verify = pass == Pass.VERIFY;
-        OnConflict onConflict = verify ? OnConflict.SKIP : options.onConflict();
+        OnConflict onConflict = verify || leaveTaken ? OnConflict.SKIP : options.onConflict();
         Page page = Page.sort(rules, keys);
         List<byte[]> from = page.from();
         List<byte[]> to = page.to();
@@ -437,9 +457,20 @@ public final class Retag {
         }
         return new RetagCounts(keys.size(), page.from().size(), page.alreadyTagged(), page.noTag(), moved, renamed,
                 outcomes[Outcome.COPIED.ordinal()], outcomes[Outcome.CLEANED.ordinal()],
-                outcomes[Outcome.ALREADY_DONE.ordinal()] + leftMoved, vanished, outcomes[Outcome.SKIPPED.ordinal()],
+                outcomes[Outcome.ALREADY_DONE.ordinal()] + leftMoved, vanished,
+                leaveTaken ? 0 : outcomes[Outcome.SKIPPED.ordinal()], // the checks after the scan count those as left
                 outcomes[Outcome.DIFFERS.ordinal()], outcomes[Outcome.NOT_COPIED.ordinal()],
                 outcomes[Outcome.LEFT_OVER.ordinal()], 0);
+    }
+
+    /** The {@code run_id} of the master's process ({@code INFO server}); null if the node does not say. */
+    private String runId(NodeInfo master) {
+        for (String line : access.connection(master).sync().info("server").split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring("run_id:".length()).trim();
+            }
+        }
+        return null;
     }
 
     /** What identifies a retag: its rules, mode and conflict policy. A run with another fingerprint starts afresh. */
