@@ -47,11 +47,13 @@ final class Keyspace {
     }
 
     /**
-     * reslot's own keys: its state under {@code {reslot}}, and the markers {@code --wait-replicas} writes in each slot
-     * it moves (a run that dies leaves them; they expire after a minute).
+     * reslot's own keys: its state under {@code {reslot}}, the markers {@code --wait-replicas} writes in each slot it
+     * moves (a run that dies leaves them; they expire after a minute), and a retag's page ledgers (a run that dies
+     * between a page's checkpoint and their deletion leaves them; they expire after 7 days).
      */
     static boolean isReslots(String name) {
-        return name.startsWith("{reslot}") || name.endsWith("}reslot:replicated");
+        return name.startsWith("{reslot}") || name.endsWith("}reslot:replicated")
+                || name.startsWith("reslot:retag:ledger:");
     }
 
     /** Counters: written by the trial's writers, so compared by {@link #checkCounters}, not by payload. */
