@@ -23,14 +23,18 @@ final class FaultReport {
     /**
      * One trial.
      *
-     * @param completed      the operation completed, and the cluster checked healthy afterwards
-     * @param finishedBy     how: {@code "run"} (uninterrupted), {@code "resume"}, {@code "re-run"}, {@code "fix"}
+     * @param finishedBy     how: {@code "run"} (uninterrupted), {@code "resume"}, {@code "re-run"}, {@code "fix"};
+     *                       a step that did not complete says {@code "failed"}
      * @param keysLost       keys not as they were afterwards (lost, changed payload or expiry), on surviving masters
      * @param keysLostToFailover keys a master that died took with it
      * @param counted        the writers' counters
      */
-    record Trial(boolean completed, String finishedBy, int keysLost, int keysLostToFailover,
-            Writers.Counted counted) {
+    record Trial(String finishedBy, int keysLost, int keysLostToFailover, Writers.Counted counted) {
+
+        /** The operation completed (and the cluster checked healthy afterwards). */
+        boolean completed() {
+            return !finishedBy.contains("failed");
+        }
     }
 
     private static final class Row {
