@@ -45,8 +45,8 @@ import io.reslot.slot.KeySlot;
  * {@code ours}, and the copy is then overwritten with the old key's current value before the old key is deleted. A
  * {@link Retag} learns that from the {@link Ledger} it hands each move: the copy and the delete are then made by
  * scripts that record them there.
- * Expiries are exact on Redis 7 ({@code PEXPIRETIME}); on 6.2 they are derived from {@code TIME} and {@code PTTL}
- * in one script, within a millisecond.
+ * Expiries are exact: {@code PEXPIRETIME} on Redis 7; on 6.2 {@code PTTL} and the {@code TIME} it was counted from,
+ * read in one script (see {@link #EXPIRY_FUNCTION}).
  *
  * <p>Commands go through a Lettuce cluster connection, which routes each to the node serving its key and follows
  * {@code MOVED} and {@code ASK} while slots move.
@@ -102,15 +102,27 @@ public final class KeyMove {
     /**
      * Lua that defines {@code expiry(key)}, the absolute expiry of a key this node serves in ms, -1 for none, for the
      * script it starts: {@code PEXPIRETIME} on Redis 7 (whose scripts know {@code redis.REDIS_VERSION_NUM}); on 6.2,
-     * which lacks it, {@code TIME} plus {@code PTTL}, read in the same script.
+     * which lacks it, {@code PTTL} plus the clock it was read at. 6.2's clock runs on during a script, so the
+     * {@code PTTL} is read between two {@code TIME}s until both fall in the same millisecond: the one {@code PTTL}
+     * counted from, making the sum exact. Taking the first {@code TIME} alone was off by however long the node was
+     * descheduled between the two reads, enough on a busy host for an unchanged key to look changed.
      */
     static final String EXPIRY_FUNCTION = """
+            local function now()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
             local function expiry(key)
               if redis.REDIS_VERSION_NUM then return redis.call('PEXPIRETIME', key) end
-              local p = redis.call('PTTL', key)
-              if p < 0 then return -1 end
-              local t = redis.call('TIME')
-              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + p
+              local before, p, after
+              for _ = 1, 10 do
+                before = now()
+                p = redis.call('PTTL', key)
+                if p < 0 then return -1 end
+                after = now()
+                if after == before then break end
+              end
+              return after + p
             end
             """;
 

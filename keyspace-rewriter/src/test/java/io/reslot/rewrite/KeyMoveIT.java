@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -116,6 +117,29 @@ class KeyMoveIT {
             assertThat((Long) redis.dispatch(io.lettuce.core.protocol.CommandType.PEXPIRETIME,
                     new io.lettuce.core.output.IntegerOutput<>(ByteArrayCodec.INSTANCE),
                     new io.lettuce.core.protocol.CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(to))).isEqualTo(expiry);
+        }
+    }
+
+    /**
+     * The scripts' absolute expiry is the very millisecond set, read after read: on 6.2 too, where it is derived from
+     * a clock that runs on during the script. A key's expiry that seemed to drift made an unchanged key look changed
+     * to the delete, and its copy was made again.
+     */
+    @ParameterizedTest
+    @EnumSource(BundledRedis.class)
+    void readsTheExactAbsoluteExpiry(BundledRedis version) {
+        try (var connection = connect(version)) {
+            var redis = connection.sync();
+            byte[] key = b("expiry:exact");
+            long at = System.currentTimeMillis() + 3_600_123;
+            redis.set(key, b("v"));
+            redis.pexpireat(key, at);
+            String read = KeyMove.EXPIRY_FUNCTION + "return expiry(KEYS[1])";
+            for (int i = 0; i < 500; i++) {
+                assertThat((Long) redis.eval(read, ScriptOutputType.INTEGER, key)).as("read " + i).isEqualTo(at);
+            }
+            redis.persist(key);
+            assertThat((Long) redis.eval(read, ScriptOutputType.INTEGER, key)).as("no expiry").isEqualTo(-1);
         }
     }
 
