@@ -53,7 +53,7 @@ public final class ClusterFix {
      * @throws MigrateException if the cluster cannot be read
      */
     public static FixPlan plan(ClusterAccess access) {
-        CheckReport report = ClusterCheck.check(access);
+        CheckReport report = settledCheck(access);
         return plan(access.topology(), report);
     }
 
@@ -67,7 +67,7 @@ public final class ClusterFix {
      */
     public static FixOutcome fix(ClusterAccess access, MoverOptions options, MoveListener listener) {
         List<Action> done = new ArrayList<>();
-        CheckReport report = ClusterCheck.check(access);
+        CheckReport report = settledCheck(access);
         Permissions.require(access, Permissions.Operation.FIX);
         LeaseLock lock;
         try {
@@ -351,10 +351,28 @@ public final class ClusterFix {
         }
     }
 
-    /** A check once the nodes agree again (a repair is spread by gossip), or after 10 s. */
+    /**
+     * A check once the nodes agree, or once what they disagree on has stayed the same for a second, or after 10 s.
+     * Nodes disagree for a moment after every change, which gossip then spreads: a change of ours, or one just before
+     * the fix (a master that gave away its last slot becomes a replica). A plan made from such a moment repairs what
+     * is not broken: a slot that its new owner's view has and the others' do not yet looks served by no master. A
+     * disagreement that lasts is one the repair itself must settle.
+     */
     private static CheckReport settledCheck(ClusterAccess access) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!access.topology().agrees() && System.nanoTime() < deadline) {
+        List<String> last = null;
+        long sameSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            List<String> disagreements = access.topology().disagreements();
+            if (disagreements.isEmpty()) {
+                break;
+            }
+            if (!disagreements.equals(last)) {
+                last = disagreements;
+                sameSince = System.nanoTime();
+            } else if (System.nanoTime() - sameSince >= 1_000_000_000L) {
+                break;
+            }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
