@@ -203,7 +203,7 @@ public final class Jobs {
         List<Plan.Transfer> pending = job.remainingTransfers();
         int total = job.plan().slotCount();
         int doneBefore = total - remaining.size();
-        Progress progress = new Progress(store, lock, job.id());
+        Progress progress = new Progress(store, lock, job.id(), store.unanswered(job.id()));
         Mover.emit(listener, new MoveEvent.PlanStarted(job.id(), job.plan(), doneBefore));
         long started = System.nanoTime();
         try {
@@ -241,13 +241,32 @@ public final class Jobs {
         private final JobStore store;
         private final LeaseLock lock;
         private final String jobId;
+        private final SlotSet unansweredBefore;
         private final AtomicInteger slots = new AtomicInteger();
         private final Queue<CompletableFuture<Void>> recording = new ConcurrentLinkedQueue<>();
 
-        Progress(JobStore store, LeaseLock lock, String jobId) {
+        Progress(JobStore store, LeaseLock lock, String jobId, SlotSet unansweredBefore) {
             this.store = store;
             this.lock = lock;
             this.jobId = jobId;
+            this.unansweredBefore = unansweredBefore;
+        }
+
+        @Override
+        public void migrateUnanswered(int slot) {
+            // Recorded before the retry, so that a run killed after it still knows; if the record cannot be written
+            // (the node of reslot's records is down too), a resumed run stops on the busy key instead, changing
+            // nothing: safe, only not automatic.
+            try {
+                store.markUnanswered(jobId, slot);
+            } catch (MigrateException e) {
+                // as above
+            }
+        }
+
+        @Override
+        public boolean unansweredBefore(int slot) {
+            return unansweredBefore.contains(slot);
         }
 
         @Override

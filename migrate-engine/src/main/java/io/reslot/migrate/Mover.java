@@ -55,6 +55,19 @@ final class Mover {
 
         /** Records that {@code slot} is done; called once per slot, from several threads at once. */
         void slotDone(int slot);
+
+        /**
+         * Records that a MIGRATE of {@code slot} got no answer (IOERR or a timeout), before it is retried: the target
+         * may have restored keys that are still on the source, which a later MIGRATE finds there as busy keys.
+         * Called from several threads at once.
+         */
+        default void migrateUnanswered(int slot) {
+        }
+
+        /** Whether an earlier run of the same job recorded {@link #migrateUnanswered} for {@code slot}. */
+        default boolean unansweredBefore(int slot) {
+            return false;
+        }
     }
 
     /**
@@ -295,6 +308,10 @@ final class Mover {
 
     Throttle throttle() {
         return throttle;
+    }
+
+    Control control() {
+        return control;
     }
 
     /** Every master of the topology other than {@code a} and {@code b}. */

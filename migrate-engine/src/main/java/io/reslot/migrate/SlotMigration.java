@@ -64,6 +64,11 @@ final class SlotMigration {
     private long keys;
     private long bytes;
     private boolean markerWritten;
+    /**
+     * Whether a MIGRATE of this slot got no answer, in this run or one before of the same job: the target may hold
+     * copies of keys that are still on the source (see {@link #resolveBusyKeys}).
+     */
+    private boolean unanswered;
     /** The last error made by {@link #stop}, which already says which slot and how it is left. */
     private MigrateException lastStop;
 
@@ -96,6 +101,7 @@ final class SlotMigration {
     private Outcome move() {
         src = mover.access().connection(source).async();
         tgt = mover.access().connection(target).async();
+        unanswered = mover.control().unansweredBefore(slot);
         mover.checkContinue();
         boolean targetOwns = !open(tgt, "IMPORTING", source.id(), "already the owner");
         boolean sourceOwns = open(src, "MIGRATING", target.id(), "not the owner");
@@ -193,6 +199,9 @@ final class SlotMigration {
                 } catch (Failure e) {
                     failed = e;
                 }
+            }
+            if (failed.isTransient()) {
+                noteUnanswered();
             }
             if (failed.kind == Failure.Kind.REPLY && failed.getMessage().contains("BUSYKEY")) {
                 resolveBusyKeys(batch);
@@ -295,18 +304,35 @@ final class SlotMigration {
         return known == 0 ? -1 : sum * batchKeys / known;
     }
 
+    /** Remembers, here and in the job, that a MIGRATE of this slot got no answer. */
+    private void noteUnanswered() {
+        if (!unanswered) {
+            unanswered = true;
+            mover.control().migrateUnanswered(slot);
+        }
+    }
+
     /**
      * A MIGRATE failed with BUSYKEY: some key of {@code batch} already exists on the target. MIGRATE has moved the
      * keys before it; the rest are moved one by one so that the busy ones can be told apart and handled by the
      * policy.
+     *
+     * <p>Except after a MIGRATE of this slot got no answer ({@link #unanswered}): the target may then have restored
+     * keys that MIGRATE never deleted from the source, because the source deletes a key only once the target has
+     * answered. Those copies are stale as soon as a client writes the key again, which it does on the source, the
+     * node that serves a key it holds while the slot migrates. The source's copy is the one clients see, so it
+     * replaces the target's whatever the policy.
      */
     private void resolveBusyKeys(List<byte[]> batch) {
         for (byte[] key : batch) {
             mover.checkContinue();
             try {
-                migrate(List.of(key), false, false);
+                migrate(List.of(key), unanswered, false);
                 continue;
             } catch (Failure e) {
+                if (e.isTransient()) {
+                    noteUnanswered();
+                }
                 if (!(e.kind == Failure.Kind.REPLY && e.getMessage().contains("BUSYKEY"))) {
                     throw stop("MIGRATE of key " + printable(key) + " failed: " + e.getMessage(), true);
                 }

@@ -2,15 +2,27 @@ package io.reslot.migrate;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.SetArgs;
 import io.reslot.migrate.internal.LeaseLock;
 import io.reslot.sandbox.BundledRedis;
+import io.reslot.sandbox.ClusterNode;
 import io.reslot.sandbox.LocalCluster;
+import io.reslot.slot.KeySlot;
 import io.reslot.slot.SlotSet;
+import io.reslot.slot.SlotTags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -188,6 +200,95 @@ class JobsIT {
                 assertThat(ClusterCheck.check(again).problems()).isEmpty();
             }
             TestData.assertSame(before, TestData.snapshot(cluster, keys), 60_000);
+        }
+    }
+
+    /**
+     * A target paused past the MIGRATE timeout restores the batch it was sent once it runs again, while the source,
+     * which got no answer, keeps those keys, and clients go on writing them there. The copies left on the target are
+     * stale: the move replaces them with the source's, whatever {@code --on-busy-key} says (here the default,
+     * compare, which would stop on them), in the same run or, when that run was stopped meanwhile, in the resumed one.
+     */
+    @ParameterizedTest(name = "finished by {0}")
+    @ValueSource(strings = {"the same run", "resume"})
+    void replacesTheStaleCopiesLeftByAMigrateThatGotNoAnswer(String finisher) throws Exception {
+        LocalCluster cluster = CLUSTERS.get(BundledRedis.REDIS_7_0);
+        try (ClusterAccess access = ClusterAccess.connect(SandboxClusters.seed(cluster))) {
+            Topology topology = access.topology();
+            // not the node of reslot's records, which the run writes while the target is paused
+            String records = topology.ownerOf(KeySlot.of("{reslot}"));
+            NodeInfo target = topology.masters().stream().filter(m -> !m.id().equals(records)).findFirst()
+                    .orElseThrow();
+            NodeInfo source = topology.masters().stream().filter(m -> m != target).findFirst().orElseThrow();
+            int slot = source.slots().next(finisher.equals("resume") ? 1500 : 1400);
+            List<String> keys = new ArrayList<>();
+            try (var redis = cluster.clusterClient().connect()) {
+                for (int i = 0; i < 400; i++) {
+                    keys.add("{" + SlotTags.tagFor(slot) + "}:key:" + i);
+                    redis.sync().set(keys.get(i), "first");
+                }
+            }
+            ClusterNode pausedNode = cluster.nodes().stream().filter(n -> n.nodeId().equals(target.id())).findFirst()
+                    .orElseThrow();
+            CountDownLatch paused = new CountDownLatch(1);
+            MoveListener pauseAfterTheFirstBatch = event -> {
+                if (event instanceof MoveEvent.BatchMoved && paused.getCount() > 0) {
+                    cluster.pause(pausedNode);
+                    paused.countDown();
+                }
+            };
+            MoverOptions options = MoverOptions.builder().window(1).batchKeys(10).timeoutMillis(200).build();
+            Plan plan = movePlan(topology, target, SlotSet.of(slot));
+            CompletableFuture<JobOutcome> run = new CompletableFuture<>();
+            Thread runner = new Thread(() -> {
+                try {
+                    run.complete(Jobs.run(access, plan, options, pauseAfterTheFirstBatch));
+                } catch (RuntimeException e) {
+                    run.completeExceptionally(e);
+                }
+            });
+            runner.start();
+            Set<String> written = new HashSet<>();
+            try {
+                assertThat(paused.await(30, TimeUnit.SECONDS)).as("a batch moved").isTrue();
+                Thread.sleep(600); // a MIGRATE is sent, times out, and its copies wait in the paused target's socket
+                try (var onSource = cluster.connect(cluster.nodes().stream()
+                        .filter(n -> n.nodeId().equals(source.id())).findFirst().orElseThrow())) {
+                    for (String key : keys) {
+                        try {
+                            if ("OK".equals(onSource.sync().set(key, "second", SetArgs.Builder.xx()))) {
+                                written.add(key);
+                            }
+                        } catch (RedisCommandExecutionException moved) {
+                            // ASK: the key is on the target already
+                        }
+                    }
+                }
+                if (finisher.equals("resume")) {
+                    runner.interrupt();
+                    runner.join(30_000);
+                }
+            } finally {
+                cluster.resume(pausedNode);
+            }
+            assertThat(written).as("keys written on the source after the MIGRATE that got no answer").isNotEmpty();
+
+            JobOutcome outcome;
+            if (finisher.equals("resume")) {
+                assertThatThrownBy(run::join).hasCauseInstanceOf(MigrateException.class);
+                Thread.sleep(300); // the target restores what it was sent while paused
+                outcome = Jobs.resume(access, null, null, MoveListener.NONE);
+            } else {
+                outcome = run.get(60, TimeUnit.SECONDS);
+            }
+
+            assertThat(outcome.completed()).isTrue();
+            assertThat(MoverIT.awaitAgreement(access).ownerOf(slot)).isEqualTo(target.id());
+            try (var redis = cluster.clusterClient().connect()) {
+                for (String key : keys) {
+                    assertThat(redis.sync().get(key)).as(key).isEqualTo(written.contains(key) ? "second" : "first");
+                }
+            }
         }
     }
 }
