@@ -169,6 +169,40 @@ public final class ClusterAccess implements AutoCloseable {
         return metadata;
     }
 
+    /** The key {@link #awaitRecordsReplicated} writes; it expires by itself. */
+    static final String RECORDS_MARKER = "{reslot}:replicated";
+
+    /**
+     * Waits, at most {@code timeoutMillis}, until a replica of the master serving reslot's own records (the
+     * {@code {reslot}} slot) has everything written there so far; at once when that master has no replica. Replication
+     * is asynchronous: a record its master acknowledged and then died with is lost, and a job or a migration's step
+     * whose record is lost cannot be continued. Callers wait after the records a run must find again.
+     *
+     * <p>{@code WAIT} counts only the writes of its own connection, and the records were written on others; so a
+     * marker key in that slot is written first, on a connection of its own, and waited for: it follows the records in
+     * the replication stream.
+     *
+     * @return whether a replica acknowledged (or none that is up was there to wait for); a failure to ask counts as
+     *     not
+     */
+    public boolean awaitRecordsReplicated(Topology topology, long timeoutMillis) {
+        String ownerId = topology.ownerOf(io.reslot.slot.KeySlot.of(RECORDS_MARKER));
+        if (ownerId == null) {
+            return false; // served by no master: the writes before failed already
+        }
+        NodeInfo owner = topology.node(ownerId);
+        if (topology.replicasOf(owner).stream().allMatch(NodeInfo::isFailing)) {
+            return true; // none that could acknowledge: waiting would only delay the run
+        }
+        try (StatefulRedisConnection<byte[], byte[]> connection = dedicated(owner)) {
+            connection.sync().set(RECORDS_MARKER.getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[0],
+                    io.lettuce.core.SetArgs.Builder.px(60_000));
+            return connection.sync().waitForReplication(1, timeoutMillis) >= 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
      * A slot-routed connection (following MOVED and ASK) for the users' keys, with binary keys and values: commands
      * go to the node serving their key, pipelined per node. Opened on first use; closed by {@link #close()}.

@@ -33,6 +33,8 @@ public final class Jobs {
     public static final Duration DEFAULT_LOCK_LEASE = LeaseLock.DEFAULT_LEASE;
     /** The shortest lock lease accepted. */
     public static final Duration MIN_LOCK_LEASE = LeaseLock.MIN_LEASE;
+    /** How long a new job waits for its record to reach a replica. */
+    private static final long RECORDS_WAIT_MILLIS = 1000;
 
     private Jobs() {
     }
@@ -100,7 +102,12 @@ public final class Jobs {
                     .orElseThrow(() -> new MigrateException(MigrateErrorCode.BAD_INPUT, "a job with id " + jobId
                             + " exists already; nothing was changed. Resume it with 'reslot resume --job " + jobId
                             + "', or start a new job"));
-            return execute(access, store, lock, job, topology, options, listener, List.of());
+            // A target that fails mid-job may be the master of reslot's records too: the job must outlive it.
+            List<String> notes = access.awaitRecordsReplicated(topology, RECORDS_WAIT_MILLIS) ? List.of()
+                    : List.of("the job's record was not confirmed on a replica within " + RECORDS_WAIT_MILLIS
+                            + " ms; should the master holding reslot's records fail before it replicates, the job"
+                            + " cannot be resumed (its slots left open are then closed by `reslot fix`)");
+            return execute(access, store, lock, job, topology, options, listener, notes);
         }
     }
 

@@ -90,6 +90,30 @@ class ClusterAccessIT {
         }
     }
 
+    /** reslot's own records reach a replica before a run goes on; a replica that cannot acknowledge is reported. */
+    @Test
+    void waitsForAReplicaOfTheRecordsMaster() {
+        LocalCluster cluster = cluster(BundledRedis.REDIS_7_0);
+        try (ClusterAccess access = ClusterAccess.connect(seed(cluster))) {
+            Topology topology = access.topology();
+            NodeInfo owner = topology.node(topology.ownerOf(KeySlot.of(ClusterAccess.RECORDS_MARKER)));
+            io.reslot.sandbox.ClusterNode replica = cluster.nodes().stream()
+                    .filter(n -> n.masterId().filter(owner.id()::equals).isPresent()).findFirst().orElseThrow();
+
+            assertThat(access.awaitRecordsReplicated(topology, 5_000)).as("acknowledged").isTrue();
+
+            cluster.pause(replica);
+            long started = System.nanoTime();
+            try {
+                assertThat(access.awaitRecordsReplicated(topology, 500)).as("paused replica").isFalse();
+            } finally {
+                cluster.resume(replica);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited").isGreaterThanOrEqualTo(
+                    Duration.ofMillis(500));
+        }
+    }
+
     @Test
     void namesTheSeedsWhenNoneAnswers() {
         AccessOptions options = AccessOptions.builder().seeds("127.0.0.1:1", "127.0.0.1:2")
