@@ -111,6 +111,11 @@ public final class Retag {
      * not stopped, and the checks after it count them as left.
      */
     private final Set<ByteBuffer> movedBefore = ConcurrentHashMap.newKeySet();
+    /**
+     * The old names of the pages a stopped run left under way (its journals): a continued scan meets their taken new
+     * names as conflicts of their own, as that run did, not as keys moved before and written again.
+     */
+    private final Set<ByteBuffer> underWay = ConcurrentHashMap.newKeySet();
     /** Each master's {@code run_id} as the run starts: which process its saved SCAN cursor must come from. */
     private final Map<String, String> runIds = new ConcurrentHashMap<>();
     /** Keys the current check found under their old name with their new name taken. */
@@ -255,6 +260,7 @@ public final class Retag {
             byte[] key = journal(id);
             Journal journal = Journal.decode(access.keys().sync().get(key));
             Ledger ledger = Ledger.of(journal, topology);
+            journal.names().forEach(name -> underWay.add(ByteBuffer.wrap(name)));
             if (ledger != null && !journal.names().isEmpty()) {
                 Page page = Page.sort(rules, journal.names());
                 Ledger.Entries done = ledger.read(access.keys().async(), page.from(), page.to());
@@ -311,13 +317,15 @@ public final class Retag {
             List<Future<?>> scans = new ArrayList<>();
             for (NodeInfo master : masters) {
                 String savedCursor = saved.getOrDefault("cursor:" + master.id(), ScanCursor.INITIAL.getCursor());
-                // a cursor means something only to the process that gave it: a master restarted since, or a replica
-                // that took over, orders its keys anew, so its scan starts over and meets old names of keys moved
-                // already, which clients may have written again: those are left, as the checks after a scan leave
-                // them, rather than taken for conflicts
-                boolean leaveTaken = !verify && continued
+                // A cursor means something only to the process that gave it: a master restarted since, or a replica
+                // that took over, orders its keys anew, so its scan starts over. Either way a continued scan meets
+                // old names of keys moved already, which clients may have written again (SCAN may return a key
+                // twice, and a retag's deletes shrink the table it walks): those are left, as the checks after a
+                // scan leave them, rather than taken for conflicts.
+                boolean restarted = continued
                         && !String.valueOf(runIds.get(master.id())).equals(saved.get("runid:" + master.id()));
-                String cursor = leaveTaken ? ScanCursor.INITIAL.getCursor() : savedCursor;
+                boolean leaveTaken = !verify && continued;
+                String cursor = restarted ? ScanCursor.INITIAL.getCursor() : savedCursor;
                 if (!savedCursor.equals("done")) {
                     scans.add(threads.submit(() -> scan(master, cursor, verify ? Pass.VERIFY : Pass.FIRST,
                             leaveTaken)));
@@ -421,10 +429,21 @@ public final class Retag {
             }
         }
         long[] outcomes = new long[Outcome.values().length];
+        long leftTaken = 0; // skipped only because leaveTaken says so: the checks after the scan count those as left
         RewriteException failed = null;
         for (int i = 0; i < moves.size(); i++) {
             try {
                 Outcome outcome = moves.get(i).get();
+                if (outcome == Outcome.SKIPPED && leaveTaken && !verify) {
+                    if (!underWay.contains(ByteBuffer.wrap(from.get(i)))) {
+                        leftTaken++;
+                    } else if (options.onConflict() == OnConflict.REPLACE) {
+                        outcome = keyMove.moveAsync(from.get(i), to.get(i), OnConflict.REPLACE, false, ledger)
+                                .toCompletableFuture().get();
+                    } else if (options.onConflict() == OnConflict.FAIL) {
+                        outcome = Outcome.CONFLICT;
+                    }
+                }
                 outcomes[outcome.ordinal()]++;
                 if (outcome == Outcome.CONFLICT && failed == null) {
                     failed = new RewriteException(RewriteErrorCode.CONFLICT, "the new name of "
@@ -458,7 +477,7 @@ public final class Retag {
         return new RetagCounts(keys.size(), page.from().size(), page.alreadyTagged(), page.noTag(), moved, renamed,
                 outcomes[Outcome.COPIED.ordinal()], outcomes[Outcome.CLEANED.ordinal()],
                 outcomes[Outcome.ALREADY_DONE.ordinal()] + leftMoved, vanished,
-                leaveTaken ? 0 : outcomes[Outcome.SKIPPED.ordinal()], // the checks after the scan count those as left
+                outcomes[Outcome.SKIPPED.ordinal()] - leftTaken,
                 outcomes[Outcome.DIFFERS.ordinal()], outcomes[Outcome.NOT_COPIED.ordinal()],
                 outcomes[Outcome.LEFT_OVER.ordinal()], 0);
     }
