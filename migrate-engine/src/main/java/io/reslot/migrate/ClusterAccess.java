@@ -1,5 +1,6 @@
 package io.reslot.migrate;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,6 +15,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -27,6 +29,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.reslot.migrate.internal.ClusterNodesParser;
 import io.reslot.migrate.internal.RedisErrors;
+import io.reslot.slot.KeySlot;
 
 /**
  * Connections to every node of one cluster, found from seed nodes, and the cluster's {@link Topology}.
@@ -186,7 +189,7 @@ public final class ClusterAccess implements AutoCloseable {
      *     not
      */
     public boolean awaitRecordsReplicated(Topology topology, long timeoutMillis) {
-        String ownerId = topology.ownerOf(io.reslot.slot.KeySlot.of(RECORDS_MARKER));
+        String ownerId = topology.ownerOf(KeySlot.of(RECORDS_MARKER));
         if (ownerId == null) {
             return false; // served by no master: the writes before failed already
         }
@@ -195,8 +198,8 @@ public final class ClusterAccess implements AutoCloseable {
             return true; // none that could acknowledge: waiting would only delay the run
         }
         try (StatefulRedisConnection<byte[], byte[]> connection = dedicated(owner)) {
-            connection.sync().set(RECORDS_MARKER.getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[0],
-                    io.lettuce.core.SetArgs.Builder.px(60_000));
+            connection.sync().set(RECORDS_MARKER.getBytes(StandardCharsets.UTF_8), new byte[0],
+                    SetArgs.Builder.px(60_000));
             return connection.sync().waitForReplication(1, timeoutMillis) >= 1;
         } catch (RuntimeException e) {
             return false;
