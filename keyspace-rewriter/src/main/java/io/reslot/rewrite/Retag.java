@@ -3,6 +3,7 @@ package io.reslot.rewrite;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,10 @@ import io.reslot.rewrite.RetagOptions.Mode;
  */
 public final class Retag {
 
-    /** Where a run's progress is kept: a hash of {@code fingerprint} and {@code cursor:<master id>}. */
+    /**
+     * Where a run's progress is kept: a hash of {@code fingerprint}, {@code cursor:<master id>},
+     * {@code runid:<master id>}, and {@code conflict}: the old name (Base64) a run stopped on with {@code CONFLICT}.
+     */
     static final String STATE_KEY = "{reslot}:retag";
     /** Saves KEYS[1]'s field ARGV[1] = ARGV[2] (a cursor) and deletes the journal KEYS[2], together. */
     private static final String CHECKPOINT = """
@@ -112,10 +116,10 @@ public final class Retag {
      */
     private final Set<ByteBuffer> movedBefore = ConcurrentHashMap.newKeySet();
     /**
-     * The old names of the pages a stopped run left under way (its journals): a continued scan meets their taken new
-     * names as conflicts of their own, as that run did, not as keys moved before and written again.
+     * The old name an earlier run stopped on with {@code CONFLICT}, if it did: the one taken new name a continued
+     * scan treats as the policy says, since the operator has seen it; it leaves the others ({@code leaveTaken}).
      */
-    private final Set<ByteBuffer> underWay = ConcurrentHashMap.newKeySet();
+    private ByteBuffer stoppedOn;
     /** Each master's {@code run_id} as the run starts: which process its saved SCAN cursor must come from. */
     private final Map<String, String> runIds = new ConcurrentHashMap<>();
     /** Keys the current check found under their old name with their new name taken. */
@@ -166,6 +170,8 @@ public final class Retag {
                 access.metadata().sync().hset(STATE_KEY, "fingerprint", fingerprint);
                 saved = Map.of();
             } else {
+                String conflict = saved.get("conflict");
+                stoppedOn = conflict == null ? null : ByteBuffer.wrap(Base64.getDecoder().decode(conflict));
                 finishJournals(saved);
             }
             for (NodeInfo master : access.topology().masters()) {
@@ -260,7 +266,6 @@ public final class Retag {
             byte[] key = journal(id);
             Journal journal = Journal.decode(access.keys().sync().get(key));
             Ledger ledger = Ledger.of(journal, topology);
-            journal.names().forEach(name -> underWay.add(ByteBuffer.wrap(name)));
             if (ledger != null && !journal.names().isEmpty()) {
                 Page page = Page.sort(rules, journal.names());
                 Ledger.Entries done = ledger.read(access.keys().async(), page.from(), page.to());
@@ -320,8 +325,9 @@ public final class Retag {
                 // A cursor means something only to the process that gave it: a master restarted since, or a replica
                 // that took over, orders its keys anew, so its scan starts over. Either way a continued scan meets
                 // old names of keys moved already, which clients may have written again (SCAN may return a key
-                // twice, and a retag's deletes shrink the table it walks): those are left, as the checks after a
-                // scan leave them, rather than taken for conflicts.
+                // twice, and a retag's deletes make the table it walks shrink and rehash), and a run that remembers
+                // nothing of the keys it moved cannot tell those from conflicts: they are left, as the checks after
+                // a scan leave them. Only the conflict the earlier run stopped on is treated as the policy says.
                 boolean restarted = continued
                         && !String.valueOf(runIds.get(master.id())).equals(saved.get("runid:" + master.id()));
                 boolean leaveTaken = !verify && continued;
@@ -435,7 +441,7 @@ public final class Retag {
             try {
                 Outcome outcome = moves.get(i).get();
                 if (outcome == Outcome.SKIPPED && leaveTaken && !verify) {
-                    if (!underWay.contains(ByteBuffer.wrap(from.get(i)))) {
+                    if (!ByteBuffer.wrap(from.get(i)).equals(stoppedOn)) {
                         leftTaken++;
                     } else if (options.onConflict() == OnConflict.REPLACE) {
                         outcome = keyMove.moveAsync(from.get(i), to.get(i), OnConflict.REPLACE, false, ledger)
@@ -446,6 +452,8 @@ public final class Retag {
                 }
                 outcomes[outcome.ordinal()]++;
                 if (outcome == Outcome.CONFLICT && failed == null) {
+                    access.metadata().sync().hset(STATE_KEY, "conflict",
+                            Base64.getEncoder().encodeToString(from.get(i)));
                     failed = new RewriteException(RewriteErrorCode.CONFLICT, "the new name of "
                             + KeyText.printable(from.get(i)) + " is taken by another key; nothing was overwritten."
                             + " Rename or delete one of the two, or run again with --on-conflict skip|replace");
