@@ -65,6 +65,8 @@ public final class Retag {
             redis.call('DEL', KEYS[2])
             return 1
             """;
+    /** How long a page's journal waits for a replica of the master of reslot's records. */
+    private static final long JOURNAL_WAIT_MILLIS = 1000;
     /** Scans after the first, to catch keys the first missed; each moves what it finds. */
     static final int VERIFY_PASSES = 3;
 
@@ -416,6 +418,10 @@ public final class Retag {
         }
         if (pass == Pass.FIRST && ledger != null && !from.isEmpty()) {
             access.keys().sync().set(journal(master.id()), ledger.journal(from).encode());
+            // The journal is the way to the page's ledger: lost with a master of reslot's records that failed over,
+            // it would leave the page's copies unknown to the next run, which would leave them as taken names next
+            // to the old keys clients go on writing. Best effort: a replica that cannot answer delays each page 1 s.
+            access.awaitRecordsReplicated(topology, JOURNAL_WAIT_MILLIS);
         }
         List<CompletableFuture<Outcome>> moves;
         if (options.mode() == Mode.MOVE && pass != Pass.FINISH) {

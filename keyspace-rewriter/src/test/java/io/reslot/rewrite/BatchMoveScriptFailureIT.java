@@ -33,6 +33,7 @@ import static io.reslot.rewrite.RetagTesting.access;
 import static io.reslot.rewrite.RetagTesting.assertRetagged;
 import static io.reslot.rewrite.RetagTesting.await;
 import static io.reslot.rewrite.RetagTesting.b;
+import static io.reslot.rewrite.RetagTesting.commandCalls;
 import static io.reslot.rewrite.RetagTesting.renamed;
 import static io.reslot.rewrite.RetagTesting.rules;
 import static io.reslot.rewrite.RetagTesting.snapshot;
@@ -80,7 +81,7 @@ class BatchMoveScriptFailureIT {
             before = snapshot(cluster, names);
             try (StatefulRedisConnection<String, String> connection = cluster.connect(denied)) {
                 RedisCommands<String, String> node = connection.sync();
-                long restoresBefore = restoreCalls(node);
+                long restoresBefore = commandCalls(node, "restore");
                 node.aclSetuser("default", AclSetuserArgs.Builder.removeCommand(CommandType.EVAL)
                         .removeCommand(CommandType.EVALSHA));
                 try {
@@ -99,7 +100,7 @@ class BatchMoveScriptFailureIT {
                     node.aclSetuser("default", AclSetuserArgs.Builder.addCommand(CommandType.EVAL)
                             .addCommand(CommandType.EVALSHA));
                 }
-                restores = restoreCalls(node) - restoresBefore;
+                restores = commandCalls(node, "restore") - restoresBefore;
                 assertThat(node.<Long>eval("return 1", ScriptOutputType.INTEGER)).as("scripts allowed again").isOne();
             }
         }
@@ -144,15 +145,5 @@ class BatchMoveScriptFailureIT {
             }
             await(replies);
         }
-    }
-
-    /** How many RESTOREs the node has run, scripts' included, from {@code INFO commandstats}. */
-    private static long restoreCalls(RedisCommands<String, String> node) {
-        for (String line : node.info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_restore:calls=")) {
-                return Long.parseLong(line.substring("cmdstat_restore:calls=".length(), line.indexOf(',')));
-            }
-        }
-        return 0;
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.reslot.migrate.AccessOptions;
@@ -68,6 +69,17 @@ final class RetagTesting {
             }
         }
         return calls;
+    }
+
+    /** How many times {@code node} has run {@code command} (lower case), scripts' calls included: INFO commandstats. */
+    static long commandCalls(RedisCommands<String, String> node, String command) {
+        String prefix = "cmdstat_" + command + ":calls=";
+        for (String line : node.info("commandstats").split("\r?\n")) {
+            if (line.startsWith(prefix)) {
+                return Long.parseLong(line.substring(prefix.length(), line.indexOf(',')));
+            }
+        }
+        return 0;
     }
 
     /** The increments the writers had acknowledged, per counter, summed over the writers (each waited for 60 s). */

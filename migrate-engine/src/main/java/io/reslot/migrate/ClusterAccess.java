@@ -182,8 +182,9 @@ public final class ClusterAccess implements AutoCloseable {
      * whose record is lost cannot be continued. Callers wait after the records a run must find again.
      *
      * <p>{@code WAIT} counts only the writes of its own connection, and the records were written on others; so a
-     * marker key in that slot is written first, on a connection of its own, and waited for: it follows the records in
-     * the replication stream.
+     * marker key in that slot is written first, on the same connection as the {@code WAIT}, and waited for: it follows
+     * the records in the replication stream. That connection is the node's shared one ({@link #connection}), whose
+     * other commands queue behind the {@code WAIT}.
      *
      * @return whether a replica acknowledged (or none that is up was there to wait for); a failure to ask counts as
      *     not
@@ -197,7 +198,8 @@ public final class ClusterAccess implements AutoCloseable {
         if (topology.replicasOf(owner).stream().allMatch(NodeInfo::isFailing)) {
             return true; // none that could acknowledge: waiting would only delay the run
         }
-        try (StatefulRedisConnection<byte[], byte[]> connection = dedicated(owner)) {
+        try {
+            StatefulRedisConnection<byte[], byte[]> connection = connection(owner);
             connection.sync().set(RECORDS_MARKER.getBytes(StandardCharsets.UTF_8), new byte[0],
                     SetArgs.Builder.px(60_000));
             return connection.sync().waitForReplication(1, timeoutMillis) >= 1;
