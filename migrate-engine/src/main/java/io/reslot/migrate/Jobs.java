@@ -210,7 +210,7 @@ public final class Jobs {
         List<Plan.Transfer> pending = job.remainingTransfers();
         int total = job.plan().slotCount();
         int doneBefore = total - remaining.size();
-        Progress progress = new Progress(store, lock, job.id(), store.unanswered(job.id()));
+        Progress progress = new Progress(store, lock, job.id(), leftOpen(topology, remaining));
         Mover.emit(listener, new MoveEvent.PlanStarted(job.id(), job.plan(), doneBefore));
         long started = System.nanoTime();
         try {
@@ -242,38 +242,40 @@ public final class Jobs {
         }
     }
 
+    /** The slots of {@code slots} that some node has open (MIGRATING or IMPORTING): an earlier run's, for a job. */
+    private static SlotSet leftOpen(Topology topology, SlotSet slots) {
+        SlotSet open = SlotSet.empty();
+        for (NodeInfo node : topology.nodes()) {
+            for (int slot : node.migrating().keySet()) {
+                open = open.union(SlotSet.of(slot));
+            }
+            for (int slot : node.importing().keySet()) {
+                open = open.union(SlotSet.of(slot));
+            }
+        }
+        return open.intersection(slots);
+    }
+
     /** The mover's control for a job: the lock must still be held, and done slots are recorded without waiting. */
     private static final class Progress implements Mover.Control {
 
         private final JobStore store;
         private final LeaseLock lock;
         private final String jobId;
-        private final SlotSet unansweredBefore;
+        private final SlotSet leftOpen;
         private final AtomicInteger slots = new AtomicInteger();
         private final Queue<CompletableFuture<Void>> recording = new ConcurrentLinkedQueue<>();
 
-        Progress(JobStore store, LeaseLock lock, String jobId, SlotSet unansweredBefore) {
+        Progress(JobStore store, LeaseLock lock, String jobId, SlotSet leftOpen) {
             this.store = store;
             this.lock = lock;
             this.jobId = jobId;
-            this.unansweredBefore = unansweredBefore;
+            this.leftOpen = leftOpen;
         }
 
         @Override
-        public void migrateUnanswered(int slot) {
-            // Recorded before the retry, so that a run killed after it still knows; if the record cannot be written
-            // (the node of reslot's records is down too), a resumed run stops on the busy key instead, changing
-            // nothing: safe, only not automatic.
-            try {
-                store.markUnanswered(jobId, slot);
-            } catch (MigrateException e) {
-                // as above
-            }
-        }
-
-        @Override
-        public boolean unansweredBefore(int slot) {
-            return unansweredBefore.contains(slot);
+        public boolean leftOpenBefore(int slot) {
+            return leftOpen.contains(slot);
         }
 
         @Override

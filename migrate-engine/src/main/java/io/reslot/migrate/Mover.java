@@ -57,15 +57,10 @@ final class Mover {
         void slotDone(int slot);
 
         /**
-         * Records that a MIGRATE of {@code slot} got no answer (IOERR or a timeout), before it is retried: the target
-         * may have restored keys that are still on the source, which a later MIGRATE finds there as busy keys.
-         * Called from several threads at once.
+         * Whether an earlier run of the same job left {@code slot} open: its target may then hold copies of keys still
+         * on the source, restored by a MIGRATE whose answer that run never read (see {@code SlotMigration}).
          */
-        default void migrateUnanswered(int slot) {
-        }
-
-        /** Whether an earlier run of the same job recorded {@link #migrateUnanswered} for {@code slot}. */
-        default boolean unansweredBefore(int slot) {
+        default boolean leftOpenBefore(int slot) {
             return false;
         }
     }

@@ -65,8 +65,8 @@ final class SlotMigration {
     private long bytes;
     private boolean markerWritten;
     /**
-     * Whether a MIGRATE of this slot got no answer, in this run or one before of the same job: the target may hold
-     * copies of keys that are still on the source (see {@link #resolveBusyKeys}).
+     * Whether a MIGRATE of this slot got no answer in this run, or an earlier run of the job left the slot open: the
+     * target may hold copies of keys that are still on the source (see {@link #resolveBusyKeys}).
      */
     private boolean unanswered;
     /** The last error made by {@link #stop}, which already says which slot and how it is left. */
@@ -101,7 +101,7 @@ final class SlotMigration {
     private Outcome move() {
         src = mover.access().connection(source).async();
         tgt = mover.access().connection(target).async();
-        unanswered = mover.control().unansweredBefore(slot);
+        unanswered = mover.control().leftOpenBefore(slot);
         mover.checkContinue();
         boolean targetOwns = !open(tgt, "IMPORTING", source.id(), "already the owner");
         boolean sourceOwns = open(src, "MIGRATING", target.id(), "not the owner");
@@ -304,12 +304,8 @@ final class SlotMigration {
         return known == 0 ? -1 : sum * batchKeys / known;
     }
 
-    /** Remembers, here and in the job, that a MIGRATE of this slot got no answer. */
     private void noteUnanswered() {
-        if (!unanswered) {
-            unanswered = true;
-            mover.control().migrateUnanswered(slot);
-        }
+        unanswered = true;
     }
 
     /**
@@ -317,11 +313,12 @@ final class SlotMigration {
      * keys before it; the rest are moved one by one so that the busy ones can be told apart and handled by the
      * policy.
      *
-     * <p>Except after a MIGRATE of this slot got no answer ({@link #unanswered}): the target may then have restored
-     * keys that MIGRATE never deleted from the source, because the source deletes a key only once the target has
-     * answered. Those copies are stale as soon as a client writes the key again, which it does on the source, the
-     * node that serves a key it holds while the slot migrates. The source's copy is the one clients see, so it
-     * replaces the target's whatever the policy.
+     * <p>Except after a MIGRATE of this slot got no answer ({@link #unanswered}), or when an earlier run of the job
+     * left the slot open (a MIGRATE of it may have been under way when that run stopped, its answer never read): the
+     * target may then have restored keys that MIGRATE never deleted from the source, because the source deletes a
+     * key only once the target has answered. Those copies are stale as soon as a client writes the key again, which
+     * it does on the source, the node that serves a key it holds while the slot migrates. The source's copy is the
+     * one clients see, so it replaces the target's whatever the policy.
      */
     private void resolveBusyKeys(List<byte[]> batch) {
         for (byte[] key : batch) {

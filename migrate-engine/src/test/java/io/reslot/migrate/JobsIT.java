@@ -1,5 +1,6 @@
 package io.reslot.migrate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -207,20 +208,22 @@ class JobsIT {
      * A target paused past the MIGRATE timeout restores the batch it was sent once it runs again, while the source,
      * which got no answer, keeps those keys, and clients go on writing them there. The copies left on the target are
      * stale: the move replaces them with the source's, whatever {@code --on-busy-key} says (here the default,
-     * compare, which would stop on them), in the same run or, when that run was stopped meanwhile, in the resumed one.
+     * compare, which would stop on them), in the same run or, when that run was stopped meanwhile, in the resumed one;
+     * also when the paused target holds reslot's records and the run stops because its lock, kept there, was lost: the
+     * job then learns of the MIGRATE only once the node is back.
      */
     @ParameterizedTest(name = "finished by {0}")
-    @ValueSource(strings = {"the same run", "resume"})
+    @ValueSource(strings = {"the same run", "resume", "resume after the lock was lost with the target"})
     void replacesTheStaleCopiesLeftByAMigrateThatGotNoAnswer(String finisher) throws Exception {
         LocalCluster cluster = CLUSTERS.get(BundledRedis.REDIS_7_0);
         try (ClusterAccess access = ClusterAccess.connect(SandboxClusters.seed(cluster))) {
             Topology topology = access.topology();
-            // not the node of reslot's records, which the run writes while the target is paused
             String records = topology.ownerOf(KeySlot.of("{reslot}"));
-            NodeInfo target = topology.masters().stream().filter(m -> !m.id().equals(records)).findFirst()
-                    .orElseThrow();
+            boolean onRecords = finisher.endsWith("with the target");
+            NodeInfo target = topology.masters().stream().filter(m -> m.id().equals(records) == onRecords)
+                    .findFirst().orElseThrow();
             NodeInfo source = topology.masters().stream().filter(m -> m != target).findFirst().orElseThrow();
-            int slot = source.slots().next(finisher.equals("resume") ? 1500 : 1400);
+            int slot = source.slots().next(finisher.equals("the same run") ? 1400 : onRecords ? 1600 : 1500);
             List<String> keys = new ArrayList<>();
             try (var redis = cluster.clusterClient().connect()) {
                 for (int i = 0; i < 400; i++) {
@@ -242,7 +245,8 @@ class JobsIT {
             CompletableFuture<JobOutcome> run = new CompletableFuture<>();
             Thread runner = new Thread(() -> {
                 try {
-                    run.complete(Jobs.run(access, plan, options, pauseAfterTheFirstBatch));
+                    run.complete(Jobs.run(access, plan, options,
+                            onRecords ? Duration.ofSeconds(2) : Jobs.DEFAULT_LOCK_LEASE, pauseAfterTheFirstBatch));
                 } catch (RuntimeException e) {
                     run.completeExceptionally(e);
                 }
@@ -264,17 +268,19 @@ class JobsIT {
                         }
                     }
                 }
-                if (finisher.equals("resume")) {
+                if (onRecords) {
+                    Thread.sleep(3000); // past the lock's lease: its renewals wait for the paused node
+                } else if (finisher.startsWith("resume")) {
                     runner.interrupt();
-                    runner.join(30_000);
                 }
             } finally {
                 cluster.resume(pausedNode);
             }
+            runner.join(60_000);
             assertThat(written).as("keys written on the source after the MIGRATE that got no answer").isNotEmpty();
 
             JobOutcome outcome;
-            if (finisher.equals("resume")) {
+            if (finisher.startsWith("resume")) {
                 assertThatThrownBy(run::join).hasCauseInstanceOf(MigrateException.class);
                 Thread.sleep(300); // the target restores what it was sent while paused
                 outcome = Jobs.resume(access, null, null, MoveListener.NONE);

@@ -44,7 +44,6 @@ import static io.reslot.slot.internal.Preconditions.requireArgument;
  * {reslot}:jobs              sorted set: job id, scored by creation time (epoch ms)
  * {reslot}:job:&lt;id&gt;          hash: spec (JSON: id, plan, options, createdAt, createdBy), state, updatedAt, lastError
  * {reslot}:job:&lt;id&gt;:done     string used as a bitmap: bit s is set once slot s has moved (at most 2 KB)
- * {reslot}:job:&lt;id&gt;:unanswered  bitmap: bit s is set once a MIGRATE of slot s got no answer (IOERR, timeout)
  * </pre>
  * A job that reaches {@link JobState#DONE} expires {@link #DONE_RETENTION} (30 days) later; its index entry is removed
  * the next time the index is read. Running and stopped jobs never expire.
@@ -103,10 +102,6 @@ public final class JobStore {
 
     static String doneKey(String id) {
         return jobKey(id) + ":done";
-    }
-
-    static String unansweredKey(String id) {
-        return jobKey(id) + ":unanswered";
     }
 
     /**
@@ -210,29 +205,6 @@ public final class JobStore {
     }
 
     /**
-     * Records that a MIGRATE of {@code slot} got no answer: the target may hold copies of keys still on the source,
-     * which a resumed run must replace rather than take for keys of the target's own.
-     *
-     * @throws IllegalArgumentException if {@code slot} is outside 0–16383
-     * @throws MigrateException as {@link RedisErrors#classify} says if the cluster cannot be written
-     */
-    public void markUnanswered(String id, int slot) {
-        requireSlot(slot);
-        call(id, c -> c.setbit(unansweredKey(id), slot, 1));
-    }
-
-    /**
-     * The slots {@link #markUnanswered} recorded for the job.
-     *
-     * @throws MigrateException as {@link RedisErrors#classify} says if the cluster cannot be read
-     */
-    public SlotSet unanswered(String id) {
-        String normal = normalise(id);
-        return slotsOf(call(normal, c -> c.dispatch(CommandType.GET, new ByteArrayOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8).addKey(unansweredKey(normal)))));
-    }
-
-    /**
      * The job with this id, its {@link JobRecord#done()} read from the bitmap. Ids are matched ignoring case.
      *
      * @throws MigrateException {@link MigrateErrorCode#BAD_INPUT} naming the id and listing the unfinished jobs if
@@ -312,7 +284,6 @@ public final class JobStore {
         }
         if (state == JobState.DONE) {
             call(id, c -> c.pexpire(doneKey(id), DONE_RETENTION.toMillis()));
-            call(id, c -> c.pexpire(unansweredKey(id), DONE_RETENTION.toMillis()));
         }
     }
 
