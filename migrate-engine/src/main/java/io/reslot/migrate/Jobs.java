@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import io.reslot.migrate.internal.JobStore;
 import io.reslot.migrate.internal.LeaseLock;
@@ -244,16 +245,10 @@ public final class Jobs {
 
     /** The slots of {@code slots} that some node has open (MIGRATING or IMPORTING): an earlier run's, for a job. */
     private static SlotSet leftOpen(Topology topology, SlotSet slots) {
-        SlotSet open = SlotSet.empty();
-        for (NodeInfo node : topology.nodes()) {
-            for (int slot : node.migrating().keySet()) {
-                open = open.union(SlotSet.of(slot));
-            }
-            for (int slot : node.importing().keySet()) {
-                open = open.union(SlotSet.of(slot));
-            }
-        }
-        return open.intersection(slots);
+        int[] open = topology.nodes().stream()
+                .flatMap(node -> Stream.concat(node.migrating().keySet().stream(), node.importing().keySet().stream()))
+                .mapToInt(Integer::intValue).toArray();
+        return SlotSet.of(open).intersection(slots);
     }
 
     /** The mover's control for a job: the lock must still be held, and done slots are recorded without waiting. */

@@ -305,8 +305,9 @@ final class Mover {
         return throttle;
     }
 
-    Control control() {
-        return control;
+    /** See {@link Control#leftOpenBefore}. */
+    boolean leftOpenBefore(int slot) {
+        return control.leftOpenBefore(slot);
     }
 
     /** Every master of the topology other than {@code a} and {@code b}. */

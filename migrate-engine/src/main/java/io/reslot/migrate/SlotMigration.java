@@ -65,10 +65,10 @@ final class SlotMigration {
     private long bytes;
     private boolean markerWritten;
     /**
-     * Whether a MIGRATE of this slot got no answer in this run, or an earlier run of the job left the slot open: the
-     * target may hold copies of keys that are still on the source (see {@link #resolveBusyKeys}).
+     * Whether the target may hold stale copies of keys still on the source: a MIGRATE of this slot got no answer in
+     * this run, or an earlier run of the job left the slot open (see {@link #resolveBusyKeys}).
      */
-    private boolean unanswered;
+    private boolean staleCopies;
     /** The last error made by {@link #stop}, which already says which slot and how it is left. */
     private MigrateException lastStop;
 
@@ -101,7 +101,7 @@ final class SlotMigration {
     private Outcome move() {
         src = mover.access().connection(source).async();
         tgt = mover.access().connection(target).async();
-        unanswered = mover.control().leftOpenBefore(slot);
+        staleCopies = mover.leftOpenBefore(slot);
         mover.checkContinue();
         boolean targetOwns = !open(tgt, "IMPORTING", source.id(), "already the owner");
         boolean sourceOwns = open(src, "MIGRATING", target.id(), "not the owner");
@@ -200,9 +200,7 @@ final class SlotMigration {
                     failed = e;
                 }
             }
-            if (failed.isTransient()) {
-                noteUnanswered();
-            }
+            staleCopies |= failed.isTransient();
             if (failed.kind == Failure.Kind.REPLY && failed.getMessage().contains("BUSYKEY")) {
                 resolveBusyKeys(batch);
             } else if (failed.isTransient() && retries < MAX_RETRIES) {
@@ -304,16 +302,12 @@ final class SlotMigration {
         return known == 0 ? -1 : sum * batchKeys / known;
     }
 
-    private void noteUnanswered() {
-        unanswered = true;
-    }
-
     /**
      * A MIGRATE failed with BUSYKEY: some key of {@code batch} already exists on the target. MIGRATE has moved the
      * keys before it; the rest are moved one by one so that the busy ones can be told apart and handled by the
      * policy.
      *
-     * <p>Except after a MIGRATE of this slot got no answer ({@link #unanswered}), or when an earlier run of the job
+     * <p>Except after a MIGRATE of this slot got no answer ({@link #staleCopies}), or when an earlier run of the job
      * left the slot open (a MIGRATE of it may have been under way when that run stopped, its answer never read): the
      * target may then have restored keys that MIGRATE never deleted from the source, because the source deletes a
      * key only once the target has answered. Those copies are stale as soon as a client writes the key again, which
@@ -324,12 +318,10 @@ final class SlotMigration {
         for (byte[] key : batch) {
             mover.checkContinue();
             try {
-                migrate(List.of(key), unanswered, false);
+                migrate(List.of(key), staleCopies, false);
                 continue;
             } catch (Failure e) {
-                if (e.isTransient()) {
-                    noteUnanswered();
-                }
+                staleCopies |= e.isTransient();
                 if (!(e.kind == Failure.Kind.REPLY && e.getMessage().contains("BUSYKEY"))) {
                     throw stop("MIGRATE of key " + printable(key) + " failed: " + e.getMessage(), true);
                 }
