@@ -121,9 +121,10 @@ class FaultsIT {
     /** A node SIGSTOPped for 3 s, longer than the MIGRATE timeout of 500 ms, then continued with SIGCONT. */
     @Test
     void aNodePausedLongerThanTheMigrateTimeout() throws Exception {
+        Random delays = ReslotJar.crashRandom(FaultsIT.class, SEED);
         eachRound(0, LocalCluster.builder().masters(3), false, (cluster, target, op) ->
                 trial(cluster, "target paused 3 s (MIGRATE timeout 500 ms)", op, target, "timeout=500", run -> {
-                    String when = strikeMidway(run);
+                    String when = strikeMidway(run, delays);
                     cluster.pause(target);
                     Thread.sleep(3000);
                     cluster.resume(target);
@@ -141,10 +142,11 @@ class FaultsIT {
      */
     @Test
     void theTargetMasterKilledMidMoveFailsOverToItsReplica() throws Exception {
+        Random delays = ReslotJar.crashRandom(FaultsIT.class, SEED);
         eachRound(1, LocalCluster.builder().masters(3).replicas(1).nodeTimeout(Duration.ofMillis(1500)), true,
                 (cluster, target, op) -> trial(cluster, FAILOVER, op, target,
                         "wait-replicas=1", run -> {
-                            String when = strikeMidway(run);
+                            String when = strikeMidway(run, delays);
                             SlotSet served = servedBy(cluster, target);
                             cluster.kill(target);
                             cluster.awaitReady(); // a replica took over
@@ -159,9 +161,10 @@ class FaultsIT {
     /** The target killed mid-move and started again a second later (with its append-only file, fsync always). */
     @Test
     void theTargetRestartedMidMove() throws Exception {
+        Random delays = ReslotJar.crashRandom(FaultsIT.class, SEED);
         eachRound(2, LocalCluster.builder().masters(3).config("appendonly", "yes").config("appendfsync", "always"),
                 false, (cluster, target, op) -> trial(cluster, "target killed and restarted", op, target, "", run -> {
-                    String when = strikeMidway(run);
+                    String when = strikeMidway(run, delays);
                     cluster.kill(target);
                     Thread.sleep(1000);
                     cluster.restart(target);
@@ -412,11 +415,11 @@ class FaultsIT {
         return true;
     }
 
-    /** Waits until the run reports progress, then a random 0–300 ms more; says when the fault struck. */
-    private static String strikeMidway(ReslotJar.Run run) throws Exception {
+    /** Waits until the run reports progress, then a random (seeded) 0–300 ms more; says when the fault struck. */
+    private static String strikeMidway(ReslotJar.Run run, Random delays) throws Exception {
         long started = System.nanoTime();
         boolean working = run.awaitStderr("reslot: ", 60_000);
-        Thread.sleep((long) (Math.random() * 300));
+        Thread.sleep(delays.nextInt(300));
         return (working && run.process().isAlive() ? "struck mid-run" : "struck after the run ended") + " ("
                 + (System.nanoTime() - started) / 1_000_000 + " ms in)";
     }
