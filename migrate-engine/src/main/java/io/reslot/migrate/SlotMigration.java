@@ -384,7 +384,31 @@ final class SlotMigration {
         }
         throw stop("only " + acknowledged + " of the " + wanted + " replicas of " + describe(target)
                 + " acknowledged the last batch within " + WAIT_ATTEMPTS + " x " + mover.options().timeoutMillis()
-                + " ms; check the replicas (INFO replication), or lower --wait-replicas", true);
+                + " ms (" + replicaReport(onTarget) + "); check the replicas, or lower --wait-replicas", true);
+    }
+
+    /**
+     * What the target says of its replicas in {@code INFO replication}, one {@code ip=… port=… state=… offset=… lag=…}
+     * each, and its own offset: whether a replica is still syncing, stalled or gone is what the operator needs next.
+     */
+    private static String replicaReport(RedisCommands<byte[], byte[]> onTarget) {
+        String info;
+        try {
+            info = onTarget.info("replication");
+        } catch (RuntimeException e) {
+            return "INFO replication failed: " + Failure.of(e).getMessage();
+        }
+        List<String> replicas = new ArrayList<>();
+        String offset = "?";
+        for (String line : info.split("\r?\n")) {
+            if (line.matches("slave\\d+:.*")) {
+                replicas.add(line.substring(line.indexOf(':') + 1).replace(',', ' '));
+            } else if (line.startsWith("master_repl_offset:")) {
+                offset = line.substring(line.indexOf(':') + 1);
+            }
+        }
+        return "INFO replication: " + (replicas.isEmpty() ? "no replica connected" : String.join("; ", replicas))
+                + "; master_repl_offset=" + offset;
     }
 
     /** The key {@code --wait-replicas} writes on the target, in the slot being moved; deleted when the slot is done. */

@@ -8,10 +8,12 @@ import io.reslot.sandbox.ClusterNode;
 import io.reslot.sandbox.LocalCluster;
 import io.reslot.sandbox.junit.WithLocalCluster;
 import io.reslot.slot.SlotSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Moves on a cluster with one replica per master: the replicas end up with the keys and keep their masters. */
 @WithLocalCluster(masters = 3, replicas = 1)
@@ -54,6 +56,47 @@ class MoverReplicasIT {
                     assertThat(onReplica.sync().clusterCountKeysInSlot(slot)).isEqualTo(2L * TestData.TYPES.size());
                 }
             }
+        }
+    }
+
+    /**
+     * A replica that stops acknowledging stops the move, with the slot left open and a message that says what the
+     * target reports of its replicas; once the replica runs again, {@code fix} finishes the slot and nothing is lost.
+     */
+    @Test
+    void aReplicaThatDoesNotAcknowledgeStopsTheMoveAndIsDescribed(LocalCluster cluster) throws Exception {
+        try (ClusterAccess access = ClusterAccess.connect(MoverIT.seed(cluster))) {
+            Topology topology = access.topology();
+            NodeInfo source = topology.masters().get(0);
+            NodeInfo target = topology.masters().get(1);
+            SlotSet moving = TestData.slotsOf(source, 80, 3);
+            List<byte[]> keys = TestData.load(cluster, moving, 2);
+            java.util.Map<String, TestData.Entry> before = TestData.snapshot(cluster, keys);
+            String replicaId = topology.replicasOf(target).get(0).id();
+            ClusterNode replica = cluster.nodes().stream().filter(n -> n.nodeId().equals(replicaId)).findFirst()
+                    .orElseThrow();
+            MoverOptions options = MoverOptions.builder().waitReplicas(1).timeoutMillis(200).build();
+            // made before the pause: reading the topology asks every node, and the paused one would not answer
+            Mover mover = new Mover(access, topology, options, MoveListener.NONE, new MoverIT.Recorder());
+            Plan.Transfer transfer = new Plan.Transfer(source.id(), source.address(), target.id(), target.address(),
+                    moving);
+
+            cluster.pause(replica);
+            try {
+                assertThatThrownBy(() -> mover.move(List.of(transfer)))
+                        .isInstanceOf(MigrateException.class)
+                        .hasMessageContaining("only 0 of the 1 replicas of " + target.address())
+                        .hasMessageContaining("INFO replication: ip=127.0.0.1 port=" + replica.port() + " state=online")
+                        .hasMessageContaining("master_repl_offset=");
+            } finally {
+                cluster.resume(replica);
+            }
+            assertThat(access.topology().node(source.id()).migrating().keySet()).isNotEmpty()
+                    .allMatch(moving::contains); // the slots in flight
+
+            ClusterFix.fix(access, MoverOptions.defaults(), MoveListener.NONE);
+            assertThat(MoverIT.awaitAgreement(access).nodes()).noneMatch(NodeInfo::hasOpenSlots);
+            TestData.assertSame(before, TestData.snapshot(cluster, keys), 10_000);
         }
     }
 }
