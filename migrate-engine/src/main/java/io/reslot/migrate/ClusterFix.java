@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -359,19 +360,25 @@ public final class ClusterFix {
      * disagreement that lasts is one the repair itself must settle.
      */
     private static CheckReport settledCheck(ClusterAccess access) {
+        awaitSettled(() -> access.topology().disagreements());
+        return ClusterCheck.check(access);
+    }
+
+    /** Polls {@code disagreements} every 100 ms until it is empty, or the same for 1 s, or for 10 s in all. */
+    static void awaitSettled(Supplier<List<String>> disagreements) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         List<String> last = null;
         long sameSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            List<String> disagreements = access.topology().disagreements();
-            if (disagreements.isEmpty()) {
-                break;
+            List<String> now = disagreements.get();
+            if (now.isEmpty()) {
+                return;
             }
-            if (!disagreements.equals(last)) {
-                last = disagreements;
+            if (!now.equals(last)) {
+                last = now;
                 sameSince = System.nanoTime();
             } else if (System.nanoTime() - sameSince >= 1_000_000_000L) {
-                break;
+                return;
             }
             try {
                 Thread.sleep(100);
@@ -381,7 +388,6 @@ public final class ClusterFix {
                         + " agree; run `reslot check`");
             }
         }
-        return ClusterCheck.check(access);
     }
 
     /**
