@@ -153,7 +153,7 @@ public final class Jobs {
             for (Plan.Transfer transfer : job.plan().transfers()) {
                 if (!transfer.slots().intersection(job.remaining()).isEmpty()) {
                     requireUsableMaster(topology, transfer.source(), "source");
-                    requireUsableMaster(topology, transfer.target(), "target");
+                    requireReplicas(topology, requireUsableMaster(topology, transfer.target(), "target"), moving);
                 }
             }
             store.resume(job.id());
@@ -339,11 +339,16 @@ public final class Jobs {
                         + source.address() + ", which does not serve them any more; nothing was changed. Make a new"
                         + " plan");
             }
-            long replicas = topology.replicasOf(target).stream().filter(r -> !r.isFailing()).count();
-            if (replicas < options.waitReplicas()) {
-                throw new MigrateException(MigrateErrorCode.BAD_INPUT, "--wait-replicas " + options.waitReplicas()
-                        + " but " + target.address() + " has " + replicas + " working replicas; nothing was changed");
-            }
+            requireReplicas(topology, target, options);
+        }
+    }
+
+    /** {@code --wait-replicas N} waits for N replicas of each target: a target with fewer could never satisfy it. */
+    private static void requireReplicas(Topology topology, NodeInfo target, MoverOptions options) {
+        long replicas = topology.replicasOf(target).stream().filter(r -> !r.isFailing()).count();
+        if (replicas < options.waitReplicas()) {
+            throw new MigrateException(MigrateErrorCode.BAD_INPUT, "--wait-replicas " + options.waitReplicas()
+                    + " but " + target.address() + " has " + replicas + " working replicas; nothing was changed");
         }
     }
 

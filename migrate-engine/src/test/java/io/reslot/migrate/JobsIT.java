@@ -134,6 +134,13 @@ class JobsIT {
                     .hasMessageContaining("reslot resume --job");
             JobRecord stopped = Jobs.list(access).get(0);
             assertThat(stopped.state()).isEqualTo(JobState.STOPPED);
+            // the cluster has no replicas: a resume that would wait for one is refused before it changes anything
+            assertThatThrownBy(() -> Jobs.resume(access, stopped.id(), MoverOptions.builder().waitReplicas(1).build(),
+                    MoveListener.NONE))
+                    .isInstanceOfSatisfying(MigrateException.class,
+                            e -> assertThat(e.code()).isEqualTo(MigrateErrorCode.BAD_INPUT))
+                    .hasMessageContaining("--wait-replicas 1 but " + target.address() + " has 0 working replicas");
+            assertThat(Jobs.list(access).get(0)).isEqualTo(stopped);
 
             JobOutcome outcome = Jobs.resume(access, stopped.id(),
                     MoverOptions.builder().onBusyKey(BusyKeyPolicy.REPLACE).build(), MoveListener.NONE);
