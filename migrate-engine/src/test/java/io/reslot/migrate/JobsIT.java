@@ -193,6 +193,7 @@ class JobsIT {
             assertThatThrownBy(() -> Jobs.run(access, movePlan(topology, target, slots), options,
                     java.time.Duration.ofSeconds(2), killMidway)).isInstanceOf(MigrateException.class);
             replaced.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            awaitAReplicaOnline(cluster, replica);
             try (ClusterAccess again = ClusterAccess.connect(SandboxClusters.seed(cluster))) {
                 Thread.sleep(2_000);
                 JobOutcome outcome = Jobs.resume(again, null, null, MoveListener.NONE);
@@ -208,6 +209,24 @@ class JobsIT {
                 assertThat(ClusterCheck.check(again).problems()).isEmpty();
             }
             TestData.assertSame(before, TestData.snapshot(cluster, keys), 60_000);
+        }
+    }
+
+    /**
+     * Waits, at most 30 s, until {@code master} lists a replica online in {@code INFO replication}: the resume waits
+     * for it after every batch. The sandbox's readiness asks the replicas; this asks the master, which counts the
+     * acknowledgements.
+     */
+    private static void awaitAReplicaOnline(LocalCluster cluster, io.reslot.sandbox.ClusterNode master)
+            throws InterruptedException {
+        try (var connection = cluster.connect(master)) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            String info = connection.sync().info("replication");
+            while (!info.contains("state=online") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                info = connection.sync().info("replication");
+            }
+            assertThat(info).as("INFO replication of %s", master.address()).contains("state=online");
         }
     }
 
