@@ -446,7 +446,7 @@ public final class Retag {
         for (int i = 0; i < moves.size(); i++) {
             try {
                 Outcome outcome = moves.get(i).get();
-                if (outcome == Outcome.SKIPPED && leaveTaken && !verify) {
+                if (outcome == Outcome.SKIPPED && leaveTaken) { // a first pass's: never verify's
                     if (!ByteBuffer.wrap(from.get(i)).equals(stoppedOn)) {
                         leftTaken++;
                     } else if (options.onConflict() == OnConflict.REPLACE) {

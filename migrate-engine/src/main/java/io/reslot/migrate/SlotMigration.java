@@ -399,16 +399,13 @@ final class SlotMigration {
             return "INFO replication failed: " + Failure.of(e).getMessage();
         }
         List<String> replicas = new ArrayList<>();
-        String offset = "?";
         for (String line : info.split("\r?\n")) {
             if (line.matches("slave\\d+:.*")) {
                 replicas.add(line.substring(line.indexOf(':') + 1).replace(',', ' '));
-            } else if (line.startsWith("master_repl_offset:")) {
-                offset = line.substring(line.indexOf(':') + 1);
             }
         }
         return "INFO replication: " + (replicas.isEmpty() ? "no replica connected" : String.join("; ", replicas))
-                + "; master_repl_offset=" + offset;
+                + "; master_repl_offset=" + Permissions.infoField(info, "master_repl_offset");
     }
 
     /** The key {@code --wait-replicas} writes on the target, in the slot being moved; deleted when the slot is done. */
