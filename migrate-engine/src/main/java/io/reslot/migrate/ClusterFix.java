@@ -54,7 +54,7 @@ public final class ClusterFix {
      * @throws MigrateException if the cluster cannot be read
      */
     public static FixPlan plan(ClusterAccess access) {
-        CheckReport report = settledCheck(access);
+        CheckReport report = settledCheck(access, BEFORE_STABLE_NANOS);
         return plan(access.topology(), report);
     }
 
@@ -68,7 +68,7 @@ public final class ClusterFix {
      */
     public static FixOutcome fix(ClusterAccess access, MoverOptions options, MoveListener listener) {
         List<Action> done = new ArrayList<>();
-        CheckReport report = settledCheck(access);
+        CheckReport report = settledCheck(access, BEFORE_STABLE_NANOS);
         Permissions.require(access, Permissions.Operation.FIX);
         LeaseLock lock;
         try {
@@ -85,7 +85,7 @@ public final class ClusterFix {
                     done.add(action);
                 }
             }
-            report = settledCheck(access);
+            report = settledCheck(access, UNTIL_AGREED);
             lock = LeaseLock.acquire(access.metadata(), "fix");
         }
         try (LeaseLock held = lock) {
@@ -99,7 +99,7 @@ public final class ClusterFix {
                     apply(access, action, options, listener, held);
                     done.add(action);
                 }
-                report = settledCheck(access);
+                report = settledCheck(access, UNTIL_AGREED);
             }
             return new FixOutcome(done, report);
         }
@@ -353,19 +353,27 @@ public final class ClusterFix {
     }
 
     /**
-     * A check once the nodes agree, or once what they disagree on has stayed the same for a second, or after 10 s.
-     * Nodes disagree for a moment after every change, which gossip then spreads: a change of ours, or one just before
-     * the fix (a master that gave away its last slot becomes a replica). A plan made from such a moment repairs what
-     * is not broken: a slot that its new owner's view has and the others' do not yet looks served by no master. A
-     * disagreement that lasts is one the repair itself must settle.
+     * Before a fix: a disagreement unchanged this long is taken to predate the fix, one the repair itself must settle.
+     * Gossip spreads a change through the pings of the node that made it, one node a second or so, so a change just
+     * before the fix (a master that gave away its last slot becomes a replica) can sit unchanged for over a second.
      */
-    private static CheckReport settledCheck(ClusterAccess access) {
-        awaitSettled(() -> access.topology().disagreements());
+    static final long BEFORE_STABLE_NANOS = 3_000_000_000L;
+    /** After the fix's own changes, which gossip must spread: wait for agreement (within the 10 s bound). */
+    static final long UNTIL_AGREED = Long.MAX_VALUE;
+
+    /**
+     * A check once the nodes agree, or once what they disagree on has stayed the same for {@code stableNanos}, or
+     * after 10 s. Nodes disagree for a moment after every change, which gossip then spreads: a change of ours, or one
+     * just before the fix. A plan made from such a moment repairs what is not broken: a slot that its new owner's view
+     * has and the others' do not yet looks served by no master.
+     */
+    private static CheckReport settledCheck(ClusterAccess access, long stableNanos) {
+        awaitSettled(() -> access.topology().disagreements(), stableNanos);
         return ClusterCheck.check(access);
     }
 
-    /** Polls {@code disagreements} every 100 ms until it is empty, or the same for 1 s, or for 10 s in all. */
-    static void awaitSettled(Supplier<List<String>> disagreements) {
+    /** Polls {@code disagreements} every 100 ms until it is empty, or the same for {@code stableNanos}, or 10 s. */
+    static void awaitSettled(Supplier<List<String>> disagreements, long stableNanos) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         List<String> last = null;
         long sameSince = System.nanoTime();
@@ -377,7 +385,7 @@ public final class ClusterFix {
             if (!now.equals(last)) {
                 last = now;
                 sameSince = System.nanoTime();
-            } else if (System.nanoTime() - sameSince >= 1_000_000_000L) {
+            } else if (System.nanoTime() - sameSince >= stableNanos) {
                 return;
             }
             try {
